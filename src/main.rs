@@ -1,1 +1,123 @@
-fn main(){}
+//! The `leakprov` binary: arguments -> Config -> scan -> reports -> exit code.
+//!
+//! This is the only place that decides exit codes: 0 scan done; 1 scan done
+//! and a finding at or above `--fail-on`; 2 usage error or unusable dump.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use leakprov::checks::{CHECKS, catalogue_markdown};
+use leakprov::cli::{Cli, Command, Dest, Outputs, ScanArgs};
+use leakprov::progress::Progress;
+use leakprov::report::{Report, html};
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Checks { markdown } => {
+            if markdown {
+                print!("{}", catalogue_markdown());
+            } else {
+                for check in CHECKS {
+                    let m = &check.meta;
+                    println!("{:<28} {:<7} {}", m.id, m.severity.as_str(), m.summary);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Scan(args) => match run_scan(&args, argv) {
+            Ok(code) => code,
+            Err(err) => {
+                eprintln!("leakprov: {err:#}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run_scan(args: &ScanArgs, argv: Vec<String>) -> Result<ExitCode> {
+    let (cfg, outputs) = args.resolve(argv)?;
+    let progress = Progress::new(!args.quiet);
+    let report = leakprov::scan(&cfg, &progress)?;
+    write_outputs(&report, &outputs)?;
+    if !args.quiet {
+        let s = &report.summary;
+        let sev = |k: &str| s.findings_by_severity.get(k).copied().unwrap_or(0);
+        eprintln!(
+            "leakprov: scanned {} files ({} bytes, {} emails, {} documents): {} high, {} medium, {} low, {} info findings; {} errors",
+            s.files,
+            s.bytes,
+            s.emails,
+            s.documents,
+            sev("high"),
+            sev("medium"),
+            sev("low"),
+            sev("info"),
+            s.errors
+        );
+        if let Some(dir) = &outputs.dir {
+            eprintln!(
+                "leakprov: report written to {}",
+                dir.join("report.html").display()
+            );
+        }
+    }
+    let failed = args
+        .fail_on
+        .is_some_and(|threshold| report.max_severity().is_some_and(|s| s >= threshold));
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
+    if let Some(dir) = &outputs.dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    }
+    if let Some(dest) = &outputs.json {
+        write_dest(dest, |w| report.write_json(w))?;
+    }
+    if let Some(dest) = &outputs.jsonl {
+        write_dest(dest, |w| report.write_jsonl(w))?;
+    }
+    if let Some(path) = &outputs.html {
+        let page = html::render(report);
+        write_file(path, |w| w.write_all(page.as_bytes()))?;
+    }
+    if let Some(path) = &outputs.manifest {
+        write_file(path, |w| w.write_all(&report.manifest))?;
+    }
+    Ok(())
+}
+
+fn write_dest(dest: &Dest, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    match dest {
+        Dest::Stdout => {
+            let stdout = std::io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            body(&mut w)
+                .and_then(|()| w.flush())
+                .context("cannot write to stdout")
+        }
+        Dest::File(path) => write_file(path, body),
+    }
+}
+
+fn write_file(path: &Path, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = BufWriter::new(file);
+    body(&mut w)
+        .and_then(|()| w.flush())
+        .with_context(|| format!("cannot write {}", path.display()))
+}

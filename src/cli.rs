@@ -1,0 +1,214 @@
+//! Command-line options (clap derive) and their conversion into a validated `Config`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::finding::Severity;
+
+const SCAN_EXAMPLES: &str = "\
+Examples:
+  leakprov scan ./dump
+      writes ./leakprov-report/{report.html,report.json,findings.jsonl,manifest.sha256}
+  leakprov scan ./dump --out /cases/dump-2017 -j 2
+  leakprov scan ./dump --json - --quiet | jq '.findings[] | select(.severity==\"high\")'
+  leakprov scan ./dump --out report --fail-on medium || echo 'suspicious items found'
+
+Exit codes: 0 scan done; 1 scan done and a finding at or above --fail-on exists;
+2 usage error or unusable dump. A file that cannot be read never aborts a scan:
+it is listed under `errors` in the report.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leakprov",
+    version,
+    about = "Tells which parts of a leaked dump are genuine and which look planted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan a dump folder and write the reports.
+    #[command(after_help = SCAN_EXAMPLES)]
+    Scan(ScanArgs),
+    /// List the checks leakprov runs.
+    Checks {
+        /// Print the full catalogue as Markdown (the content of docs/checks.md).
+        #[arg(long)]
+        markdown: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The dump folder; opened read-only, never written to.
+    pub dump: PathBuf,
+    /// Folder for report.html, report.json, findings.jsonl and manifest.sha256
+    /// [default: ./leakprov-report, when no --json/--jsonl/--html is given].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write the JSON report to PATH ('-' for stdout: then nothing else goes to stdout).
+    #[arg(long, value_name = "PATH|-")]
+    pub json: Option<PathBuf>,
+    /// Write findings as JSON Lines to PATH ('-' for stdout).
+    #[arg(long, value_name = "PATH|-")]
+    pub jsonl: Option<PathBuf>,
+    /// Write the HTML report to PATH.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Exit with code 1 when a finding of this severity or higher exists.
+    #[arg(long, value_name = "high|medium|low", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    match Severity::parse(text) {
+        Some(Severity::Info) | None => Err("expected high, medium or low".into()),
+        Some(s) => Ok(s),
+    }
+}
+
+/// Where each report goes; `None` means not written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outputs {
+    pub json: Option<Dest>,
+    pub jsonl: Option<Dest>,
+    pub html: Option<PathBuf>,
+    pub manifest: Option<PathBuf>,
+    /// Created if missing.
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dest {
+    Stdout,
+    File(PathBuf),
+}
+
+impl ScanArgs {
+    /// Validates the arguments against the file system. Every error here is a usage error (exit 2).
+    pub fn resolve(&self, argv: Vec<String>) -> Result<(Config, Outputs)> {
+        let meta = std::fs::metadata(&self.dump).with_context(|| {
+            format!(
+                "cannot use {} as the dump: it does not exist or cannot be read",
+                self.dump.display()
+            )
+        })?;
+        if !meta.is_dir() {
+            bail!(
+                "{} is not a folder: point leakprov at the folder that holds the dump",
+                self.dump.display()
+            );
+        }
+        let root = self
+            .dump
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", self.dump.display()))?;
+        if self.threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+        let outputs = self.outputs();
+        if outputs.json == Some(Dest::Stdout) && outputs.jsonl == Some(Dest::Stdout) {
+            bail!("--json - and --jsonl - cannot both write to stdout: send one of them to a file");
+        }
+        for path in outputs.paths() {
+            if is_inside(&root, &path) {
+                bail!(
+                    "refusing to write {} inside the dump {}: evidence is never written to; choose an output outside it",
+                    path.display(),
+                    root.display()
+                );
+            }
+        }
+        let mut cfg = Config::new(root);
+        if let Some(n) = self.threads {
+            cfg.threads = n;
+        }
+        cfg.args = argv;
+        Ok((cfg, outputs))
+    }
+
+    fn outputs(&self) -> Outputs {
+        let explicit = self.json.is_some() || self.jsonl.is_some() || self.html.is_some();
+        let dir = match (&self.out, explicit) {
+            (Some(dir), _) => Some(dir.clone()),
+            (None, false) => Some(PathBuf::from("leakprov-report")),
+            (None, true) => None,
+        };
+        let dest = |p: &Option<PathBuf>, default: &str| -> Option<Dest> {
+            match p {
+                Some(p) if p.as_os_str() == "-" => Some(Dest::Stdout),
+                Some(p) => Some(Dest::File(p.clone())),
+                None => dir.as_ref().map(|d| Dest::File(d.join(default))),
+            }
+        };
+        Outputs {
+            json: dest(&self.json, "report.json"),
+            jsonl: dest(&self.jsonl, "findings.jsonl"),
+            html: self
+                .html
+                .clone()
+                .or_else(|| dir.as_ref().map(|d| d.join("report.html"))),
+            manifest: dir.as_ref().map(|d| d.join("manifest.sha256")),
+            dir,
+        }
+    }
+}
+
+impl Outputs {
+    /// Every file or folder that will be written.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let mut paths = Vec::new();
+        for dest in [&self.json, &self.jsonl].into_iter().flatten() {
+            if let Dest::File(p) = dest {
+                paths.push(p.clone());
+            }
+        }
+        paths.extend(self.html.iter().cloned());
+        paths.extend(self.manifest.iter().cloned());
+        paths.extend(self.dir.iter().cloned());
+        paths
+    }
+}
+
+/// Whether `path` (which may not exist yet) lies inside `root` (canonical).
+/// The nearest existing ancestor is canonicalised, so symlinks and `..` cannot hide it.
+pub fn is_inside(root: &Path, path: &Path) -> bool {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        match std::env::current_dir() {
+            Ok(cwd) => cwd.join(path),
+            Err(_) => return false,
+        }
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            let mut full = canonical;
+            for part in rest.iter().rev() {
+                full.push(part);
+            }
+            return full.starts_with(root);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return false,
+        }
+    }
+}

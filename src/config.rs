@@ -1,0 +1,57 @@
+//! Validated, resolved options: everything a scan needs, nothing about how it was asked for.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+/// Caps that keep one hostile file from costing unbounded memory or time.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest single message (standalone or inside an mbox) that is parsed;
+    /// a larger one is still hashed whole, but only its first bytes are parsed.
+    pub max_message_bytes: usize,
+    /// How deep message/rfc822 parts are followed inside each other.
+    pub max_nesting: usize,
+    /// Most attachments recorded per message.
+    pub max_attachments: usize,
+    /// Size of the read buffer each worker streams files through.
+    pub read_buffer: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 64 << 20,
+            max_nesting: 8,
+            max_attachments: 1000,
+            read_buffer: 1 << 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The dump, canonicalised (absolute, symlinks of the root itself resolved).
+    pub root: PathBuf,
+    pub threads: usize,
+    /// The command line as given, recorded in the report for chain of custody.
+    pub args: Vec<String>,
+    /// "Now" for checks that compare against the scan time.
+    pub now: DateTime<Utc>,
+    pub limits: Limits,
+}
+
+impl Config {
+    /// A configuration with defaults, for tests and library users.
+    pub fn new(root: PathBuf) -> Self {
+        Config {
+            root,
+            threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            args: Vec::new(),
+            now: Utc::now(),
+            limits: Limits::default(),
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! The unit of a report: one file, one message inside an mbox, or one attachment.
+//!
+//! Everything a later stage needs to know about an item lives in `Item`; the
+//! bytes themselves are dropped as soon as the item is parsed. `Locator` is the
+//! only place where the text form of a position inside a file ("mbox:17",
+//! "attachment:2:report.docx") is spelled.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::parse::email::EmailFacts;
+
+/// What an item is, recognised by its bytes (see `sniff`), not by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    /// An RFC 5322 message: a .eml file, a maildir file, a message inside an
+    /// mbox, or an attached message/rfc822.
+    Email,
+    /// A Unix mailbox holding many messages.
+    Mbox,
+    /// Office Open XML (docx, xlsx, pptx): a zip with `[Content_Types].xml`.
+    Ooxml,
+    /// OpenDocument (odt, ods, odp): a zip whose first member is `mimetype`.
+    Odf,
+    /// Any other zip archive.
+    Zip,
+    Pdf,
+    /// OLE2 compound file: legacy .doc / .xls / .ppt / .msg.
+    Ole2,
+    Jpeg,
+    Png,
+    Gzip,
+    Tar,
+    /// Text that is not a message.
+    Text,
+    /// A file of zero bytes.
+    Empty,
+    /// Anything else.
+    Other,
+    /// A symbolic link: recorded with its target, never followed.
+    Symlink,
+    /// A FIFO, socket or device: recorded, never opened.
+    Special,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Email => "email",
+            ItemKind::Mbox => "mbox",
+            ItemKind::Ooxml => "ooxml",
+            ItemKind::Odf => "odf",
+            ItemKind::Zip => "zip",
+            ItemKind::Pdf => "pdf",
+            ItemKind::Ole2 => "ole2",
+            ItemKind::Jpeg => "jpeg",
+            ItemKind::Png => "png",
+            ItemKind::Gzip => "gzip",
+            ItemKind::Tar => "tar",
+            ItemKind::Text => "text",
+            ItemKind::Empty => "empty",
+            ItemKind::Other => "other",
+            ItemKind::Symlink => "symlink",
+            ItemKind::Special => "special",
+        }
+    }
+
+    /// Documents whose metadata betrays origin (counted in `summary.documents`).
+    pub fn is_document(self) -> bool {
+        matches!(
+            self,
+            ItemKind::Ooxml | ItemKind::Odf | ItemKind::Pdf | ItemKind::Ole2
+        )
+    }
+}
+
+/// One step of a position inside a file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LocatorPart {
+    /// The n-th message of an mbox, counted from 1.
+    Mbox(u64),
+    /// The n-th attachment of a message, counted from 1, with its file name.
+    Attachment(u32, String),
+}
+
+/// Where inside a file an item sits; empty for the file itself.
+///
+/// Text form: parts joined by '/', e.g. `mbox:17/attachment:2:report.docx`.
+/// In a file name, '%' and '/' are written `%25` and `%2F` so that the text
+/// form can be split back into parts unambiguously.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Locator(pub Vec<LocatorPart>);
+
+impl Locator {
+    pub fn root() -> Self {
+        Locator(Vec::new())
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn child(&self, part: LocatorPart) -> Self {
+        let mut parts = self.0.clone();
+        parts.push(part);
+        Locator(parts)
+    }
+
+    /// `None` for the file itself, as the JSON contract writes `null`.
+    pub fn to_option_string(&self) -> Option<String> {
+        (!self.is_root()).then(|| self.to_string())
+    }
+}
+
+impl Ord for Locator {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Numeric order of mbox and attachment indices: "mbox:9" before "mbox:10".
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for Locator {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Locator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, part) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            match part {
+                LocatorPart::Mbox(n) => write!(f, "mbox:{n}")?,
+                LocatorPart::Attachment(n, name) => {
+                    write!(f, "attachment:{n}:")?;
+                    for c in name.chars() {
+                        match c {
+                            '%' => f.write_str("%25")?,
+                            '/' => f.write_str("%2F")?,
+                            c => write!(f, "{c}")?,
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Locator {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.to_option_string() {
+            Some(text) => s.serialize_str(&text),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// One entry of the report's `items`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// Relative to the dump root, '/'-separated, escaped by `walk::display_path`.
+    pub path: String,
+    pub locator: Locator,
+    pub kind: ItemKind,
+    /// Bytes: of the file, of the message inside the mbox, or of the decoded attachment.
+    pub size: u64,
+    /// Lower-case hex; null for symlinks and special files, which are never read.
+    pub sha256: Option<String>,
+    /// Byte offset of a message inside its mbox (of its `From ` separator line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// Target of a symlink, as stored in the link (never resolved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_target: Option<String>,
+    /// Kind of special file: fifo, socket, block-device, char-device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub special: Option<&'static str>,
+    /// The file name an attachment was given in its message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// MIME type an attachment was declared as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<Box<EmailFacts>>,
+}
+
+impl Item {
+    pub fn new(path: String, locator: Locator, kind: ItemKind) -> Self {
+        Item {
+            path,
+            locator,
+            kind,
+            size: 0,
+            sha256: None,
+            offset: None,
+            link_target: None,
+            special: None,
+            filename: None,
+            content_type: None,
+            email: None,
+        }
+    }
+
+    /// Sort key of the report: (path, locator).
+    pub fn key(&self) -> (&str, &Locator) {
+        (&self.path, &self.locator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locator_text_form() {
+        let l = Locator::root()
+            .child(LocatorPart::Mbox(17))
+            .child(LocatorPart::Attachment(2, "a/b%.docx".into()));
+        assert_eq!(l.to_string(), "mbox:17/attachment:2:a%2Fb%25.docx");
+        assert_eq!(Locator::root().to_option_string(), None);
+    }
+
+    #[test]
+    fn locators_sort_numerically() {
+        let a = Locator::root().child(LocatorPart::Mbox(9));
+        let b = Locator::root().child(LocatorPart::Mbox(10));
+        assert!(a < b);
+        assert!(Locator::root() < a);
+    }
+}

@@ -1,0 +1,154 @@
+//! leakprov: tells investigators which parts of a leaked dump are genuine and which look planted.
+//!
+//! Crate map, in pipeline order:
+//! - `walk`: lists the dump without following symlinks;
+//! - `read`: opens each file read-only and streams it once through SHA-256, `sniff` and `parse`;
+//! - `parse`: messages, mbox files, dates: bytes in, compact facts (`item`) out;
+//! - `checks`: the catalogue, one file per check id; item checks run in the workers,
+//!   corpus checks after the walk over `corpus` indexes;
+//! - `finding`, `error`: what the report holds besides items;
+//! - `report`: JSON, JSON Lines, HTML and the sha256sum manifest;
+//! - `config`, `progress`: options and the progress bar. `main`/`cli` are the only
+//!   places that read arguments and decide exit codes.
+#![forbid(unsafe_code)]
+
+pub mod checks;
+pub mod cli;
+pub mod config;
+pub mod corpus;
+pub mod error;
+pub mod finding;
+pub mod item;
+pub mod parse;
+pub mod progress;
+pub mod read;
+pub mod report;
+pub mod sniff;
+pub mod walk;
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::checks::{CHECKS, run_corpus_checks, run_item_checks};
+use crate::config::Config;
+use crate::corpus::Corpus;
+use crate::finding::Severity;
+use crate::item::ItemKind;
+use crate::parse::date::rfc3339;
+use crate::parse::email::hex;
+use crate::progress::Progress;
+use crate::report::{Report, SCHEMA_VERSION, ScanInfo, Summary, Tool};
+
+/// Scans the dump at `cfg.root` and returns the full report. Never writes anywhere.
+///
+/// Per-file problems become `errors` in the report; only a failure to set up
+/// the scan (e.g. the thread pool) is an `Err`.
+pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
+    let started_at = Utc::now();
+    let walk = walk::walk(&cfg.root);
+    let total_bytes: u64 = walk.files.iter().map(|f| f.size).sum();
+    progress.start(walk.files.len() as u64, total_bytes);
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.max(1))
+        .build()
+        .context("cannot start the worker threads")?;
+    let on_bytes = |n: u64| progress.bytes_read(n);
+    let outputs: Vec<(parse::Output, Vec<finding::Finding>)> = pool.install(|| {
+        walk.files
+            .par_iter()
+            .map(|file| {
+                let out = read::read_file(file, cfg, &on_bytes);
+                let mut findings = Vec::new();
+                for item in &out.items {
+                    run_item_checks(item, cfg, &mut findings);
+                }
+                progress.file_done();
+                (out, findings)
+            })
+            .collect()
+    });
+
+    let mut items = walk.items;
+    let mut errors = walk.errors;
+    let mut findings = Vec::new();
+    for (mut out, mut f) in outputs {
+        items.append(&mut out.items);
+        errors.append(&mut out.errors);
+        findings.append(&mut f);
+    }
+    items.sort_by(|a, b| a.key().cmp(&b.key()));
+
+    progress.phase("corpus checks");
+    let corpus = Corpus::build(&items);
+    pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    errors.dedup();
+
+    let manifest = build_manifest(&walk.files, &items);
+    let summary = summarise(&walk.files, &items, &findings, errors.len());
+    progress.finish();
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::this(),
+        scan: ScanInfo {
+            root: walk::escape_bytes(cfg.root.as_os_str().as_encoded_bytes()),
+            started_at: rfc3339(&started_at),
+            finished_at: rfc3339(&Utc::now()),
+            args: cfg.args.clone(),
+            threads: cfg.threads,
+            manifest_sha256: hex(&Sha256::digest(&manifest)),
+        },
+        summary,
+        items,
+        findings,
+        errors,
+        manifest,
+    })
+}
+
+fn build_manifest(files: &[walk::FileEntry], items: &[item::Item]) -> Vec<u8> {
+    let hashes: HashMap<&str, &str> = items
+        .iter()
+        .filter(|i| i.locator.is_root())
+        .filter_map(|i| Some((i.path.as_str(), i.sha256.as_deref()?)))
+        .collect();
+    let entries = files
+        .iter()
+        .filter_map(|f| Some((f.raw_path.clone(), hashes.get(f.path.as_str())?.to_string())))
+        .collect();
+    report::manifest::manifest(entries)
+}
+
+fn summarise(
+    files: &[walk::FileEntry],
+    items: &[item::Item],
+    findings: &[finding::Finding],
+    errors: usize,
+) -> Summary {
+    let read: Vec<&item::Item> = items
+        .iter()
+        .filter(|i| i.locator.is_root() && i.sha256.is_some())
+        .collect();
+    let mut by_severity: BTreeMap<&'static str, u64> =
+        Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let mut by_check: BTreeMap<&'static str, u64> = CHECKS.iter().map(|c| (c.meta.id, 0)).collect();
+    for f in findings {
+        *by_severity.entry(f.severity.as_str()).or_default() += 1;
+        *by_check.entry(f.check).or_default() += 1;
+    }
+    Summary {
+        files: files.len() as u64,
+        bytes: read.iter().map(|i| i.size).sum(),
+        emails: items.iter().filter(|i| i.kind == ItemKind::Email).count() as u64,
+        documents: items.iter().filter(|i| i.kind.is_document()).count() as u64,
+        errors: errors as u64,
+        findings_by_severity: by_severity,
+        findings_by_check: by_check,
+    }
+}

@@ -1,0 +1,606 @@
+//! RFC 5322 / MIME messages: extracts the facts that betray a message's origin.
+//!
+//! mail-parser does the lenient parsing; this module keeps what it would
+//! normalise away (header names as written, raw header values, the weekday
+//! as written) because a forensic check must show the exact lines it compared.
+
+use std::borrow::Cow;
+
+use mail_parser::decoders::base64::base64_decode;
+use mail_parser::decoders::quoted_printable::quoted_printable_decode;
+use mail_parser::{
+    Address, Encoding, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::Limits;
+use crate::error::ItemError;
+use crate::item::{Item, ItemKind, Locator, LocatorPart};
+use crate::parse::Output;
+use crate::parse::date::{ParsedDate, parse_date, rfc3339};
+use crate::sniff::sniff;
+
+/// Where a message was found; recorded as `email.source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A standalone file (.eml or any name).
+    File,
+    /// A file in a maildir `cur/`, `new/` or `tmp/` folder.
+    Maildir,
+    /// A message inside an mbox file.
+    Mbox,
+    /// A message/rfc822 part of another message.
+    Attachment,
+}
+
+/// A name and address from From / To / Cc.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mailbox {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// The Date header as written and as understood.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateFacts {
+    /// The value as written, unfolded and trimmed.
+    pub raw: String,
+    /// The instant in UTC (RFC 3339), null when the date or zone cannot be understood.
+    pub utc: Option<String>,
+    /// The numeric UTC offset ("+0200"), null when the zone is missing or a name we do not know.
+    pub offset: Option<String>,
+    /// Why the date could not be parsed, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub parsed: Option<ParsedDate>,
+}
+
+impl DateFacts {
+    pub fn from_raw(raw: String) -> Self {
+        match parse_date(&raw) {
+            Ok(parsed) => DateFacts {
+                utc: parsed.instant().map(|i| rfc3339(&i)),
+                offset: parsed.offset_text(),
+                error: None,
+                parsed: Some(parsed),
+                raw,
+            },
+            Err(error) => DateFacts {
+                raw,
+                utc: None,
+                offset: None,
+                error: Some(error),
+                parsed: None,
+            },
+        }
+    }
+}
+
+/// One Received header: a hop of the delivery path.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hop {
+    /// The header value as written, unfolded and trimmed.
+    pub raw: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub with: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The date after the last ';' (RFC 5321 4.4), as written, and as understood.
+    pub timestamp_raw: Option<String>,
+    pub timestamp: Option<String>,
+    #[serde(skip)]
+    pub parsed: Option<ParsedDate>,
+}
+
+/// The tags of one DKIM-Signature header, as written.
+#[derive(Debug, Clone, Serialize)]
+pub struct DkimFacts {
+    pub d: Option<String>,
+    pub s: Option<String>,
+    pub a: Option<String>,
+    pub c: Option<String>,
+    /// The signed header names (h=), in order.
+    pub h: Vec<String>,
+    pub bh: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub l: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub t: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+}
+
+/// A header that RFC 5322 3.6 allows once and that occurs several times.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepeatedHeader {
+    pub name: String,
+    /// Each occurrence, as a header line.
+    pub lines: Vec<String>,
+}
+
+/// Top-level MIME structure.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MimeFacts {
+    pub content_type: Option<String>,
+    pub boundary: Option<String>,
+}
+
+/// Everything leakprov extracts from one message (`item.email` in the report).
+#[derive(Debug, Clone, Serialize)]
+pub struct EmailFacts {
+    pub source: Source,
+    pub from: Vec<Mailbox>,
+    pub to: Vec<Mailbox>,
+    pub cc: Vec<Mailbox>,
+    pub subject: Option<String>,
+    pub date: Option<DateFacts>,
+    pub message_id: Option<String>,
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
+    pub x_mailer: Option<String>,
+    pub user_agent: Option<String>,
+    /// Received headers, top (last hop) to bottom (first hop), as in the message.
+    pub received: Vec<Hop>,
+    pub dkim: Vec<DkimFacts>,
+    /// Header names as written (case kept), in order.
+    pub header_names: Vec<String>,
+    pub mime: MimeFacts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
+    pub attachments: u32,
+    /// Single-instance headers that occur more than once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repeated_headers: Vec<RepeatedHeader>,
+    /// The message was larger than the parse limit: only its start was parsed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+/// RFC 5322 3.6: fields that may occur at most once in a message.
+const SINGLE_INSTANCE: &[&str] = &[
+    "date",
+    "from",
+    "sender",
+    "reply-to",
+    "to",
+    "cc",
+    "bcc",
+    "message-id",
+    "in-reply-to",
+    "references",
+    "subject",
+];
+
+/// Parses one message and pushes its attachments (and their children) into `out`.
+///
+/// Returns `None` when the bytes hold no header at all.
+pub fn parse_email(
+    raw: &[u8],
+    path: &str,
+    locator: &Locator,
+    source: Source,
+    limits: &Limits,
+    out: &mut Output,
+) -> Option<EmailFacts> {
+    let message = MessageParser::default().parse(raw)?;
+    if message.headers().is_empty() {
+        return None;
+    }
+    Some(facts_of(&message, source, path, locator, 0, limits, out))
+}
+
+fn facts_of(
+    message: &Message<'_>,
+    source: Source,
+    path: &str,
+    locator: &Locator,
+    depth: usize,
+    limits: &Limits,
+    out: &mut Output,
+) -> EmailFacts {
+    let raw = message.raw_message();
+    let fields = raw_fields(message);
+    let first = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+            .map(|f| f.value.clone())
+    };
+    let mut facts = EmailFacts {
+        source,
+        from: mailboxes(message.from()),
+        to: mailboxes(message.to()),
+        cc: mailboxes(message.cc()),
+        subject: message.subject().map(str::to_string),
+        date: first("date").map(DateFacts::from_raw),
+        message_id: message.message_id().map(str::to_string),
+        in_reply_to: text_list(message.in_reply_to()),
+        references: text_list(message.references()),
+        x_mailer: first("x-mailer"),
+        user_agent: first("user-agent"),
+        received: Vec::new(),
+        dkim: Vec::new(),
+        header_names: fields.iter().map(|f| f.name.clone()).collect(),
+        mime: mime_facts(message),
+        list_id: first("list-id"),
+        attachments: 0,
+        repeated_headers: repeated_headers(&fields),
+        truncated: false,
+    };
+    for (field, header) in fields.iter().zip(message.headers()) {
+        if field.name.eq_ignore_ascii_case("received") {
+            facts.received.push(hop(field, header.value()));
+        } else if field.name.eq_ignore_ascii_case("dkim-signature") {
+            facts.dkim.push(dkim_tags(&field.value));
+        }
+    }
+    facts.attachments = attachments(message, raw, path, locator, depth, limits, out);
+    facts
+}
+
+/// A header field as written: name with its case, value unfolded and trimmed.
+#[derive(Debug, Clone)]
+pub struct RawField {
+    pub name: String,
+    pub value: String,
+}
+
+impl RawField {
+    pub fn line(&self) -> String {
+        format!("{}: {}", self.name, self.value)
+    }
+}
+
+/// The top-level header fields as written, in order, one per mail-parser header.
+fn raw_fields(message: &Message<'_>) -> Vec<RawField> {
+    let raw = message.raw_message();
+    message
+        .headers()
+        .iter()
+        .map(|h| {
+            let name = slice(raw, h.offset_field as usize, h.offset_start as usize);
+            let name = name.strip_suffix(b":").unwrap_or(name);
+            let value = slice(raw, h.offset_start as usize, h.offset_end as usize);
+            RawField {
+                name: String::from_utf8_lossy(name.trim_ascii()).into_owned(),
+                value: unfold(value),
+            }
+        })
+        .collect()
+}
+
+fn slice(raw: &[u8], start: usize, end: usize) -> &[u8] {
+    raw.get(start..end.min(raw.len())).unwrap_or_default()
+}
+
+/// RFC 5322 2.2.3: unfolding removes the CRLF before folding whitespace.
+fn unfold(value: &[u8]) -> String {
+    let text = String::from_utf8_lossy(value);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split('\n') {
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+    }
+    out.trim().to_string()
+}
+
+fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {
+    address
+        .map(|a| {
+            a.iter()
+                .map(|addr| Mailbox {
+                    name: addr.name().map(str::to_string),
+                    address: addr.address().map(str::to_string),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn text_list(value: &HeaderValue<'_>) -> Vec<String> {
+    match value {
+        HeaderValue::Text(t) => vec![t.to_string()],
+        HeaderValue::TextList(list) => list.iter().map(|t| t.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn mime_facts(message: &Message<'_>) -> MimeFacts {
+    let ct = message.root_part().content_type();
+    MimeFacts {
+        content_type: ct.map(|ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
+            None => ct.ctype().to_ascii_lowercase(),
+        }),
+        boundary: ct
+            .and_then(|ct| ct.attribute("boundary"))
+            .map(str::to_string),
+    }
+}
+
+fn repeated_headers(fields: &[RawField]) -> Vec<RepeatedHeader> {
+    SINGLE_INSTANCE
+        .iter()
+        .filter_map(|name| {
+            let lines: Vec<String> = fields
+                .iter()
+                .filter(|f| f.name.eq_ignore_ascii_case(name))
+                .map(RawField::line)
+                .collect();
+            (lines.len() > 1).then(|| RepeatedHeader {
+                name: fields
+                    .iter()
+                    .find(|f| f.name.eq_ignore_ascii_case(name))
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default(),
+                lines,
+            })
+        })
+        .collect()
+}
+
+fn hop(field: &RawField, value: &HeaderValue<'_>) -> Hop {
+    let parsed = value.as_received();
+    let host = |h: Option<&mail_parser::Host<'_>>| h.map(|h| h.to_string());
+    // RFC 5321 4.4: the date-time follows the last ';'.
+    let timestamp_raw = field
+        .value
+        .rsplit_once(';')
+        .map(|(_, date)| date.trim().to_string())
+        .filter(|d| !d.is_empty());
+    let parsed_date = timestamp_raw.as_deref().and_then(|d| parse_date(d).ok());
+    Hop {
+        raw: field.value.clone(),
+        from: parsed.and_then(|r| host(r.from())),
+        by: parsed.and_then(|r| host(r.by())),
+        with: parsed.and_then(|r| r.with).map(|w| w.to_string()),
+        id: parsed.and_then(|r| r.id.as_ref()).map(|id| id.to_string()),
+        timestamp: parsed_date
+            .as_ref()
+            .and_then(ParsedDate::instant)
+            .map(|i| rfc3339(&i)),
+        timestamp_raw,
+        parsed: parsed_date,
+    }
+}
+
+/// RFC 6376 3.2: a tag-list of `name=value` pairs separated by ';'.
+fn dkim_tags(value: &str) -> DkimFacts {
+    let mut facts = DkimFacts {
+        d: None,
+        s: None,
+        a: None,
+        c: None,
+        h: Vec::new(),
+        bh: None,
+        l: None,
+        t: None,
+        x: None,
+    };
+    for pair in value.split(';') {
+        let Some((name, val)) = pair.split_once('=') else {
+            continue;
+        };
+        // Folding whitespace inside values is not significant (3.2).
+        let val: String = val.chars().filter(|c| !c.is_whitespace()).collect();
+        match name.trim() {
+            "d" => facts.d = Some(val),
+            "s" => facts.s = Some(val),
+            "a" => facts.a = Some(val),
+            "c" => facts.c = Some(val),
+            "h" => facts.h = val.split(':').map(str::to_string).collect(),
+            "bh" => facts.bh = Some(val),
+            "l" => facts.l = Some(val),
+            "t" => facts.t = Some(val),
+            "x" => facts.x = Some(val),
+            _ => {}
+        }
+    }
+    facts
+}
+
+/// Records every attachment as a child item with its own hash; returns how many.
+fn attachments(
+    message: &Message<'_>,
+    raw: &[u8],
+    path: &str,
+    locator: &Locator,
+    depth: usize,
+    limits: &Limits,
+    out: &mut Output,
+) -> u32 {
+    let mut count = 0u32;
+    for part in message.attachments() {
+        count += 1;
+        if count as usize > limits.max_attachments {
+            out.errors.push(ItemError::new(
+                path,
+                locator,
+                format!(
+                    "more than {} attachments; the rest are not recorded",
+                    limits.max_attachments
+                ),
+            ));
+            break;
+        }
+        let name = part.attachment_name().map(str::to_string);
+        let child_locator = locator.child(LocatorPart::Attachment(
+            count,
+            name.clone().unwrap_or_default(),
+        ));
+        let bytes = part_bytes(part, raw);
+        let mut item = Item::new(path.to_string(), child_locator.clone(), sniff(&bytes));
+        item.size = bytes.len() as u64;
+        item.sha256 = Some(hex(&Sha256::digest(&bytes)));
+        item.filename = name;
+        item.content_type = part.content_type().map(|ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
+            None => ct.ctype().to_ascii_lowercase(),
+        });
+        if let PartType::Message(inner) = &part.body {
+            item.kind = ItemKind::Email;
+            if depth + 1 >= limits.max_nesting {
+                out.errors.push(ItemError::new(
+                    path,
+                    &child_locator,
+                    format!(
+                        "message nested more than {} levels deep; not parsed further",
+                        limits.max_nesting
+                    ),
+                ));
+            } else {
+                item.email = Some(Box::new(facts_of(
+                    inner,
+                    Source::Attachment,
+                    path,
+                    &child_locator,
+                    depth + 1,
+                    limits,
+                    out,
+                )));
+            }
+        }
+        out.items.push(item);
+    }
+    count
+}
+
+/// The attachment as it would be saved to disk: transfer encoding undone, no charset conversion.
+///
+/// mail-parser converts text parts to UTF-8; hashing that would not match the
+/// same file stored elsewhere in the dump, so text parts are decoded from the
+/// raw part instead.
+fn part_bytes<'a>(part: &'a MessagePart<'_>, raw: &'a [u8]) -> Cow<'a, [u8]> {
+    match &part.body {
+        PartType::Text(_) | PartType::Html(_) => {
+            let body = slice(raw, part.offset_body as usize, part.offset_end as usize);
+            let decoded = match part.encoding {
+                Encoding::Base64 => base64_decode(body),
+                Encoding::QuotedPrintable => quoted_printable_decode(body),
+                Encoding::None => None,
+            };
+            match decoded {
+                Some(bytes) => Cow::Owned(bytes),
+                None => Cow::Borrowed(body),
+            }
+        }
+        PartType::Message(inner) => Cow::Borrowed(inner.raw_message()),
+        _ => Cow::Borrowed(part.contents()),
+    }
+}
+
+/// Lower-case hex, as the report writes hashes.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MSG: &[u8] = b"Received: from mail.example.fr (mail.example.fr [193.0.2.10])\r\n\tby mx.example.com (Postfix) with ESMTPS id 3vX9k;\r\n\tTue, 2 May 2017 09:14:03 +0200 (CEST)\r\n\
+From: Alice Martin <alice@example.fr>\r\nTo: bob@example.com\r\nSubject: Budget\r\nDate: Tue, 2 May 2017 09:14:01 +0200\r\nMessage-ID: <abc@example.fr>\r\nX-Mailer: Apple Mail (2.3273)\r\n\
+DKIM-Signature: v=1; a=rsa-sha256; d=example.fr; s=sel;\r\n c=relaxed/relaxed; h=From:Subject:Date; bh=AAAA; b=BBBB\r\n\
+Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n\
+--Apple-Mail=_1\r\nContent-Type: text/csv; name=\"a.csv\"\r\nContent-Disposition: attachment; filename=\"a.csv\"\r\nContent-Transfer-Encoding: base64\r\n\r\nYSxiCjEsMgo=\r\n\
+--Apple-Mail=_1\r\nContent-Type: message/rfc822\r\n\r\nFrom: carol@example.org\r\nDate: Mon, 1 May 2017 10:00:00 +0000\r\nSubject: inner\r\n\r\ninner\r\n--Apple-Mail=_1--\r\n";
+
+    fn parse(raw: &[u8]) -> (EmailFacts, Output) {
+        let mut out = Output::default();
+        let facts = parse_email(
+            raw,
+            "x.eml",
+            &Locator::root(),
+            Source::File,
+            &Limits::default(),
+            &mut out,
+        )
+        .unwrap();
+        (facts, out)
+    }
+
+    #[test]
+    fn extracts_origin_facts() {
+        let (f, _) = parse(MSG);
+        assert_eq!(f.from[0].address.as_deref(), Some("alice@example.fr"));
+        assert_eq!(f.subject.as_deref(), Some("Budget"));
+        let date = f.date.unwrap();
+        assert_eq!(date.raw, "Tue, 2 May 2017 09:14:01 +0200");
+        assert_eq!(date.utc.as_deref(), Some("2017-05-02T07:14:01Z"));
+        assert_eq!(f.message_id.as_deref(), Some("abc@example.fr"));
+        assert_eq!(f.x_mailer.as_deref(), Some("Apple Mail (2.3273)"));
+        assert_eq!(f.received.len(), 1);
+        let hop = &f.received[0];
+        assert_eq!(hop.by.as_deref(), Some("mx.example.com"));
+        assert_eq!(hop.timestamp.as_deref(), Some("2017-05-02T07:14:03Z"));
+        assert_eq!(f.dkim[0].d.as_deref(), Some("example.fr"));
+        assert_eq!(f.dkim[0].h, ["From", "Subject", "Date"]);
+        assert_eq!(f.mime.content_type.as_deref(), Some("multipart/mixed"));
+        assert_eq!(f.mime.boundary.as_deref(), Some("Apple-Mail=_1"));
+        assert_eq!(f.header_names[0], "Received");
+        assert!(f.repeated_headers.is_empty());
+    }
+
+    #[test]
+    fn attachments_are_children_with_their_own_hash() {
+        let (f, out) = parse(MSG);
+        assert_eq!(f.attachments, 2);
+        let csv = &out.items[0];
+        assert_eq!(csv.locator.to_string(), "attachment:1:a.csv");
+        assert_eq!(csv.size, 8);
+        // sha256("a,b\n1,2\n")
+        assert_eq!(
+            csv.sha256.as_deref(),
+            Some(hex(&Sha256::digest(b"a,b\n1,2\n")).as_str())
+        );
+        let inner = &out.items[1];
+        assert_eq!(inner.kind, ItemKind::Email);
+        let facts = inner.email.as_ref().unwrap();
+        assert_eq!(facts.source, Source::Attachment);
+        assert_eq!(facts.subject.as_deref(), Some("inner"));
+    }
+
+    #[test]
+    fn records_repeated_single_instance_headers() {
+        let (f, _) = parse(b"From: a@b.c\nSubject: one\nSubject: two\nDate: Tue, 2 May 2017 09:14:01 +0200\n\nbody\n");
+        assert_eq!(f.repeated_headers.len(), 1);
+        assert_eq!(
+            f.repeated_headers[0].lines,
+            ["Subject: one", "Subject: two"]
+        );
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        let mut out = Output::default();
+        for raw in [
+            &b""[..],
+            b"\x00\xff\xfe",
+            b"From:",
+            b"Content-Type: multipart/mixed; boundary=x\n\n--x\n",
+        ] {
+            let _ = parse_email(
+                raw,
+                "x",
+                &Locator::root(),
+                Source::File,
+                &Limits::default(),
+                &mut out,
+            );
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Reads each file once, read-only: the same bytes feed SHA-256, the sniffer and the parser.
+//!
+//! Files of any size stream through a bounded buffer. A message file is kept
+//! in memory only up to the parse limit; an mbox is split while streaming and
+//! its messages are parsed in batches, so memory is bounded by the batch size,
+//! not the file size.
+
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::os::unix::fs::OpenOptionsExt;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::error::ItemError;
+use crate::item::{Item, ItemKind, Locator, LocatorPart};
+use crate::parse::Output;
+use crate::parse::email::{Source, hex, parse_email};
+use crate::parse::mbox::{MboxMessage, MboxSplitter};
+use crate::sniff::{SNIFF_LEN, sniff};
+use crate::walk::FileEntry;
+
+/// Messages of an mbox are parsed in parallel batches of about this many bytes.
+const MBOX_BATCH_BYTES: usize = 16 << 20;
+
+/// Opens a file for reading without changing it: read-only, no access-time
+/// update where the kernel allows it, never through a symlink, never blocking
+/// on a FIFO that replaced the file after the walk.
+pub fn open_evidence(path: &std::path::Path) -> std::io::Result<File> {
+    let flags = libc::O_NOFOLLOW | libc::O_NONBLOCK;
+    let attempt = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags | libc::O_NOATIME)
+        .open(path);
+    let file = match attempt {
+        // O_NOATIME is refused (EPERM) on files the user does not own.
+        Err(e) if e.kind() == ErrorKind::PermissionDenied => std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags)
+            .open(path)?,
+        other => other?,
+    };
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file any more (changed since the walk)",
+        ));
+    }
+    Ok(file)
+}
+
+/// Reads, hashes, sniffs and parses one file. `progress` is told of every byte read.
+pub fn read_file(entry: &FileEntry, cfg: &Config, progress: &(dyn Fn(u64) + Sync)) -> Output {
+    let mut out = Output::default();
+    let root = Locator::root();
+    let mut file = match open_evidence(&entry.abs) {
+        Ok(f) => f,
+        Err(e) => {
+            out.errors.push(ItemError::new(
+                &entry.path,
+                &root,
+                format!("cannot open: {e}"),
+            ));
+            return out;
+        }
+    };
+    let mut buf = vec![0u8; cfg.limits.read_buffer.max(SNIFF_LEN)];
+    let mut hasher = Sha256::new();
+    let mut total: u64 = 0;
+    // Fill the head so that sniffing sees SNIFF_LEN bytes when the file has them.
+    let mut head_len = 0;
+    while head_len < SNIFF_LEN {
+        match read_some(&mut file, &mut buf[head_len..]) {
+            Ok(0) => break,
+            Ok(n) => head_len += n,
+            Err(e) => {
+                out.errors.push(ItemError::new(
+                    &entry.path,
+                    &root,
+                    format!("read failed: {e}"),
+                ));
+                return out;
+            }
+        }
+    }
+    let kind = sniff(&buf[..head_len]);
+    let mut item = Item::new(entry.path.clone(), root.clone(), kind);
+    let mut sink = match kind {
+        ItemKind::Mbox => Sink::Mbox(
+            Box::new(MboxSplitter::new(cfg.limits.max_message_bytes)),
+            Vec::new(),
+            0,
+        ),
+        ItemKind::Email => Sink::Message(Vec::new(), false),
+        _ => Sink::HashOnly,
+    };
+    let mut chunk_len = head_len;
+    loop {
+        if chunk_len > 0 {
+            let chunk = &buf[..chunk_len];
+            hasher.update(chunk);
+            total += chunk_len as u64;
+            progress(chunk_len as u64);
+            sink.feed(chunk, entry, cfg, &mut out);
+        }
+        match read_some(&mut file, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => chunk_len = n,
+            Err(e) => {
+                out.errors.push(ItemError::new(
+                    &entry.path,
+                    &root,
+                    format!("read failed after {total} bytes: {e}; hash and parse incomplete"),
+                ));
+                return out;
+            }
+        }
+    }
+    item.size = total;
+    item.sha256 = Some(hex(&hasher.finalize()));
+    if total != entry.size {
+        out.errors.push(ItemError::new(
+            &entry.path,
+            &root,
+            format!(
+                "size changed during the scan: {} bytes when listed, {total} bytes read; the hash is of what was read",
+                entry.size
+            ),
+        ));
+    }
+    sink.finish(&mut item, entry, cfg, &mut out);
+    out.items.push(item);
+    out
+}
+
+/// Reads, retrying on EINTR.
+fn read_some(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match file.read(buf) {
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Where the bytes of a file go besides the hasher.
+enum Sink {
+    HashOnly,
+    /// A single message: bytes kept up to the limit, and whether some were dropped.
+    Message(Vec<u8>, bool),
+    /// An mbox: the splitter, the batch of messages waiting to be parsed, its size.
+    Mbox(Box<MboxSplitter>, Vec<MboxMessage>, usize),
+}
+
+impl Sink {
+    fn feed(&mut self, chunk: &[u8], entry: &FileEntry, cfg: &Config, out: &mut Output) {
+        match self {
+            Sink::HashOnly => {}
+            Sink::Message(bytes, truncated) => {
+                let room = cfg.limits.max_message_bytes.saturating_sub(bytes.len());
+                if chunk.len() > room {
+                    *truncated = true;
+                }
+                bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Sink::Mbox(splitter, batch, batch_bytes) => {
+                splitter.feed(chunk, &mut |m| {
+                    *batch_bytes += m.bytes.len();
+                    batch.push(m);
+                });
+                if *batch_bytes >= MBOX_BATCH_BYTES {
+                    parse_batch(std::mem::take(batch), entry, cfg, out);
+                    *batch_bytes = 0;
+                }
+            }
+        }
+    }
+
+    fn finish(self, item: &mut Item, entry: &FileEntry, cfg: &Config, out: &mut Output) {
+        match self {
+            Sink::HashOnly => {}
+            Sink::Message(bytes, truncated) => {
+                let source = if in_maildir(&entry.path) {
+                    Source::Maildir
+                } else {
+                    Source::File
+                };
+                item.email = parse_message(
+                    &bytes,
+                    truncated,
+                    &entry.path,
+                    &item.locator,
+                    source,
+                    cfg,
+                    out,
+                );
+            }
+            Sink::Mbox(splitter, mut batch, _) => {
+                splitter.finish(&mut |m| batch.push(m));
+                parse_batch(batch, entry, cfg, out);
+            }
+        }
+    }
+}
+
+fn parse_message(
+    bytes: &[u8],
+    truncated: bool,
+    path: &str,
+    locator: &Locator,
+    source: Source,
+    cfg: &Config,
+    out: &mut Output,
+) -> Option<Box<crate::parse::email::EmailFacts>> {
+    let facts = parse_email(bytes, path, locator, source, &cfg.limits, out);
+    if truncated {
+        out.errors.push(ItemError::new(
+            path,
+            locator,
+            format!(
+                "message larger than the parse limit of {} bytes: hashed whole, parsed from its first {} bytes",
+                cfg.limits.max_message_bytes, cfg.limits.max_message_bytes
+            ),
+        ));
+    }
+    match facts {
+        Some(mut facts) => {
+            facts.truncated = truncated;
+            Some(Box::new(facts))
+        }
+        None => {
+            out.errors.push(ItemError::new(
+                path,
+                locator,
+                "no message header could be parsed",
+            ));
+            None
+        }
+    }
+}
+
+/// Parses a batch of mbox messages in parallel; results keep mbox order.
+fn parse_batch(batch: Vec<MboxMessage>, entry: &FileEntry, cfg: &Config, out: &mut Output) {
+    let parsed: Vec<Output> = batch
+        .into_par_iter()
+        .map(|m| {
+            let mut local = Output::default();
+            let locator = Locator::root().child(LocatorPart::Mbox(m.index));
+            let mut item = Item::new(entry.path.clone(), locator.clone(), ItemKind::Email);
+            item.size = m.size;
+            item.offset = Some(m.offset);
+            item.sha256 = Some(hex(&m.sha256));
+            item.email = parse_message(
+                &m.bytes,
+                m.truncated,
+                &entry.path,
+                &locator,
+                Source::Mbox,
+                cfg,
+                &mut local,
+            );
+            local.items.push(item);
+            local
+        })
+        .collect();
+    for mut part in parsed {
+        out.items.append(&mut part.items);
+        out.errors.append(&mut part.errors);
+    }
+}
+
+/// A maildir message lives in a `cur`, `new` or `tmp` folder.
+fn in_maildir(path: &str) -> bool {
+    let mut parts = path.rsplit('/');
+    parts.next();
+    matches!(parts.next(), Some("cur" | "new" | "tmp"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maildir_paths() {
+        assert!(in_maildir("maildir/alice/cur/1493709241.M1P2.host:2,S"));
+        assert!(!in_maildir("mail/alice/inbox/1.eml"));
+        assert!(!in_maildir("cur"));
+    }
+}

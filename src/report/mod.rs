@@ -1,0 +1,99 @@
+//! The report: one struct serialised as JSON (schema_version 1), JSON Lines, HTML and a manifest.
+//!
+//! Field names here are a public contract (docs/report-schema.md): scripts
+//! key on them. Add fields; never rename or remove one.
+
+pub mod html;
+pub mod manifest;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::error::ItemError;
+use crate::finding::{Finding, Severity};
+use crate::item::Item;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub scan: ScanInfo,
+    pub summary: Summary,
+    pub items: Vec<Item>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ItemError>,
+    /// `sha256sum -c` lines for every regular file; written as manifest.sha256.
+    #[serde(skip)]
+    pub manifest: Vec<u8>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Tool {
+    pub fn this() -> Self {
+        Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScanInfo {
+    /// Absolute, canonical path of the dump.
+    pub root: String,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub finished_at: String,
+    /// The command line, program name first.
+    pub args: Vec<String>,
+    pub threads: usize,
+    /// SHA-256 of the manifest (manifest.sha256), fixing the inventory.
+    pub manifest_sha256: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Regular files found (symlinks and special files are items but not files).
+    pub files: u64,
+    /// Bytes read from those files.
+    pub bytes: u64,
+    /// Items of kind `email`: standalone, inside mbox files, attached.
+    pub emails: u64,
+    /// Items of kind ooxml, odf, pdf or ole2.
+    pub documents: u64,
+    pub errors: u64,
+    /// Every severity, zero included.
+    pub findings_by_severity: BTreeMap<&'static str, u64>,
+    /// Every registered check id, zero included.
+    pub findings_by_check: BTreeMap<&'static str, u64>,
+}
+
+impl Report {
+    /// The highest severity among the findings.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    pub fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n")
+    }
+
+    /// One finding per line, in report order.
+    pub fn write_jsonl(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        for finding in &self.findings {
+            serde_json::to_writer(&mut *w, finding)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+}

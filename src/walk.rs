@@ -1,0 +1,163 @@
+//! Walks the dump without ever leaving it: symlinks and special files are recorded, never followed or opened.
+//!
+//! Paths in the report are relative to the dump root and '/'-separated. File
+//! names that are not valid UTF-8 survive losslessly: each byte of an invalid
+//! sequence is written `\xNN` (two upper-case hex digits) and a literal
+//! backslash is written `\\`; every other character is written as itself.
+
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::ItemError;
+use crate::item::{Item, ItemKind, Locator};
+
+/// A regular file to read.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    /// Escaped, '/'-separated path relative to the root (the report's `path`).
+    pub path: String,
+    /// The raw bytes of the relative path, for the manifest.
+    pub raw_path: Vec<u8>,
+    pub abs: PathBuf,
+    /// Size seen by the walk; the reader records what it actually read.
+    pub size: u64,
+}
+
+/// What the walk found: files to read, and items and errors it settled itself.
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<FileEntry>,
+    /// Symlinks and special files: recorded without being opened.
+    pub items: Vec<Item>,
+    pub errors: Vec<ItemError>,
+}
+
+/// Lists everything under `root`, sorted by name, without following symlinks.
+pub fn walk(root: &Path) -> Walk {
+    let mut out = Walk::default();
+    // follow_root_links: the root the user named may itself be a symlink to the
+    // dump; below it nothing is followed.
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .follow_root_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map(display_path)
+                    .unwrap_or_default();
+                let reason = err
+                    .io_error()
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| err.to_string());
+                out.errors.push(ItemError::new(
+                    &path,
+                    &Locator::root(),
+                    format!("cannot list: {reason}"),
+                ));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let path = display_path(rel);
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
+            continue;
+        }
+        if file_type.is_symlink() {
+            let mut item = Item::new(path, Locator::root(), ItemKind::Symlink);
+            item.link_target = std::fs::read_link(entry.path())
+                .ok()
+                .map(|t| escape_bytes(t.as_os_str().as_bytes()));
+            out.items.push(item);
+            continue;
+        }
+        if file_type.is_file() {
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            out.files.push(FileEntry {
+                path,
+                raw_path: rel.as_os_str().as_bytes().to_vec(),
+                abs: entry.path().to_path_buf(),
+                size,
+            });
+            continue;
+        }
+        let mut item = Item::new(path, Locator::root(), ItemKind::Special);
+        item.special = Some(special_kind(&file_type));
+        out.items.push(item);
+    }
+    out
+}
+
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    if t.is_fifo() {
+        "fifo"
+    } else if t.is_socket() {
+        "socket"
+    } else if t.is_block_device() {
+        "block-device"
+    } else if t.is_char_device() {
+        "char-device"
+    } else {
+        "unknown"
+    }
+}
+
+/// The report's spelling of a relative path (see the module doc).
+pub fn display_path(rel: &Path) -> String {
+    let mut out = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&escape_bytes(part.as_os_str().as_bytes()));
+    }
+    out
+}
+
+/// Escapes bytes that are not UTF-8 as `\xNN` and a backslash as `\\`.
+pub fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_invalid_utf8_and_backslash() {
+        assert_eq!(escape_bytes(b"caf\xc3\xa9.eml"), "café.eml");
+        assert_eq!(escape_bytes(b"bad\xff\xfe.eml"), "bad\\xFF\\xFE.eml");
+        assert_eq!(escape_bytes(b"a\\b"), "a\\\\b");
+    }
+
+    #[test]
+    fn display_path_uses_forward_slashes() {
+        assert_eq!(display_path(Path::new("a/b/c.eml")), "a/b/c.eml");
+    }
+}
