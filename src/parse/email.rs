@@ -447,6 +447,10 @@ fn attachments(
         });
         if let PartType::Message(inner) = &part.body {
             item.kind = ItemKind::Email;
+            // mail-parser's header offsets in a nested message point into the
+            // outer buffer; parsing the nested bytes on their own gives offsets
+            // that match them (and the same facts as the message stored alone).
+            let reparsed = MessageParser::default().parse(inner.raw_message());
             if depth + 1 >= limits.max_nesting {
                 out.errors.push(ItemError::new(
                     path,
@@ -456,7 +460,7 @@ fn attachments(
                         limits.max_nesting
                     ),
                 ));
-            } else {
+            } else if let Some(inner) = reparsed.as_ref().filter(|m| !m.headers().is_empty()) {
                 item.email = Some(Box::new(facts_of(
                     inner,
                     Source::Attachment,
@@ -572,6 +576,8 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         let facts = inner.email.as_ref().unwrap();
         assert_eq!(facts.source, Source::Attachment);
         assert_eq!(facts.subject.as_deref(), Some("inner"));
+        assert_eq!(facts.header_names, ["From", "Date", "Subject"]);
+        assert_eq!(facts.date.as_ref().unwrap().raw, "Mon, 1 May 2017 10:00:00 +0000");
     }
 
     #[test]
