@@ -54,15 +54,34 @@ fn default_outputs_and_manifest_verifies() {
     let dump = small_dump();
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("rep");
-    let status = run(leakprov().arg("scan").arg(dump.path()).arg("--out").arg(&out).arg("-q"));
-    assert_eq!(status.status.code(), Some(0), "{}", String::from_utf8_lossy(&status.stderr));
+    let status = run(leakprov()
+        .arg("scan")
+        .arg(dump.path())
+        .arg("--out")
+        .arg(&out)
+        .arg("-q"));
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     assert!(status.stdout.is_empty(), "nothing on stdout by default");
-    for name in ["report.html", "report.json", "findings.jsonl", "manifest.sha256"] {
+    for name in [
+        "report.html",
+        "report.json",
+        "findings.jsonl",
+        "manifest.sha256",
+    ] {
         assert!(out.join(name).is_file(), "{name} written");
     }
-    let report: Value = serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
+    let report: Value =
+        serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
     let jsonl = fs::read_to_string(out.join("findings.jsonl")).unwrap();
-    assert_eq!(jsonl.lines().count(), report["findings"].as_array().unwrap().len());
+    assert_eq!(
+        jsonl.lines().count(),
+        report["findings"].as_array().unwrap().len()
+    );
     for line in jsonl.lines() {
         let f: Value = serde_json::from_str(line).unwrap();
         assert!(f["check"].is_string() && f["evidence"].is_object());
@@ -81,7 +100,11 @@ fn default_outputs_and_manifest_verifies() {
         .current_dir(dump.path())
         .output()
     {
-        assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
     }
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("date-weekday-mismatch"));
@@ -90,7 +113,10 @@ fn default_outputs_and_manifest_verifies() {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
@@ -112,7 +138,10 @@ fn usage_errors_exit_2_with_a_clear_message() {
     assert_eq!(inside.status.code(), Some(2));
     let msg = String::from_utf8_lossy(&inside.stderr);
     assert!(msg.starts_with("leakprov: refusing to write"), "{msg}");
-    assert!(!dump.path().join("report").exists(), "nothing created in the dump");
+    assert!(
+        !dump.path().join("report").exists(),
+        "nothing created in the dump"
+    );
 
     let json_inside = run(leakprov()
         .arg("scan")
@@ -125,13 +154,21 @@ fn usage_errors_exit_2_with_a_clear_message() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/dump"));
 
-    let file = run(leakprov().arg("scan").arg(dump.path().join("alice/Inbox/1.eml")));
+    let file = run(leakprov()
+        .arg("scan")
+        .arg(dump.path().join("alice/Inbox/1.eml")));
     assert_eq!(file.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&file.stderr).contains("not a folder"));
 
-    let both = run(leakprov().arg("scan").arg(dump.path()).args(["--json", "-", "--jsonl", "-"]));
+    let both = run(leakprov()
+        .arg("scan")
+        .arg(dump.path())
+        .args(["--json", "-", "--jsonl", "-"]));
     assert_eq!(both.status.code(), Some(2));
-    let bad_flag = run(leakprov().arg("scan").arg(dump.path()).args(["--fail-on", "sometimes"]));
+    let bad_flag = run(leakprov()
+        .arg("scan")
+        .arg(dump.path())
+        .args(["--fail-on", "sometimes"]));
     assert_eq!(bad_flag.status.code(), Some(2));
 }
 
@@ -172,10 +209,18 @@ fn crlf_and_lf_copies_give_the_same_findings() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["check"].as_str().unwrap().into(), f["message"].as_str().unwrap().into()))
+            .map(|f| {
+                (
+                    f["check"].as_str().unwrap().into(),
+                    f["message"].as_str().unwrap().into(),
+                )
+            })
             .collect()
     };
-    assert_eq!(checks(&scan_json(lf.path(), &[]).1), checks(&scan_json(crlf.path(), &[]).1));
+    assert_eq!(
+        checks(&scan_json(lf.path(), &[]).1),
+        checks(&scan_json(crlf.path(), &[]).1)
+    );
 }
 
 /// Snapshot of every file's bytes and modification time.
@@ -184,8 +229,16 @@ fn fingerprint(root: &Path) -> Vec<(Vec<u8>, Vec<u8>, std::time::SystemTime)> {
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
         let entry = entry.unwrap();
         let meta = fs::symlink_metadata(entry.path()).unwrap();
-        let bytes = if meta.is_file() { fs::read(entry.path()).unwrap() } else { Vec::new() };
-        out.push((entry.path().as_os_str().as_bytes().to_vec(), bytes, meta.modified().unwrap()));
+        let bytes = if meta.is_file() {
+            fs::read(entry.path()).unwrap()
+        } else {
+            Vec::new()
+        };
+        out.push((
+            entry.path().as_os_str().as_bytes().to_vec(),
+            bytes,
+            meta.modified().unwrap(),
+        ));
     }
     out
 }
@@ -195,7 +248,12 @@ fn the_dump_is_untouched() {
     let dump = small_dump();
     let before = fingerprint(dump.path());
     let out = tempfile::tempdir().unwrap();
-    let status = run(leakprov().arg("scan").arg(dump.path()).arg("--out").arg(out.path()).arg("-q"));
+    let status = run(leakprov()
+        .arg("scan")
+        .arg(dump.path())
+        .arg("--out")
+        .arg(out.path())
+        .arg("-q"));
     assert_eq!(status.status.code(), Some(0));
     assert_eq!(before, fingerprint(dump.path()));
 }
@@ -207,11 +265,18 @@ fn hostile_tree_finishes_and_lists_everything() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     fs::write(root.join("zero.eml"), b"").unwrap();
-    fs::write(root.join("binary.eml"), (0..=255u8).cycle().take(5000).collect::<Vec<_>>()).unwrap();
+    fs::write(
+        root.join("binary.eml"),
+        (0..=255u8).cycle().take(5000).collect::<Vec<_>>(),
+    )
+    .unwrap();
     fs::write(root.join("truncated.eml"), &GENUINE.as_bytes()[..60]).unwrap();
     let fifo = root.join("mail.eml");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.map(|s| s.success()).unwrap_or(false), "mkfifo available");
+    assert!(
+        made.map(|s| s.success()).unwrap_or(false),
+        "mkfifo available"
+    );
     std::os::unix::fs::symlink(root.join("gone.eml"), root.join("dangling.eml")).unwrap();
     std::os::unix::fs::symlink(root.join("loop-b"), root.join("loop-a")).unwrap();
     std::os::unix::fs::symlink(root.join("loop-a"), root.join("loop-b")).unwrap();
@@ -240,7 +305,10 @@ fn hostile_tree_finishes_and_lists_everything() {
         "outside",
         "caf\\xE9-\\xFF.eml",
     ] {
-        assert!(listed.iter().any(|p| p == name), "{name} missing from {listed:?}");
+        assert!(
+            listed.iter().any(|p| p == name),
+            "{name} missing from {listed:?}"
+        );
     }
     let item = |path: &str| {
         report["items"]
@@ -257,7 +325,10 @@ fn hostile_tree_finishes_and_lists_everything() {
     assert_eq!(item("mail.eml")["special"], "fifo");
     assert_eq!(item("outside")["kind"], "symlink");
     assert_eq!(item("outside")["link_target"], "/etc");
-    assert!(item("outside")["sha256"].is_null(), "a symlink is never followed");
+    assert!(
+        item("outside")["sha256"].is_null(),
+        "a symlink is never followed"
+    );
     assert_eq!(item("truncated.eml")["kind"], "email");
     assert_eq!(item("caf\\xE9-\\xFF.eml")["kind"], "email");
     // Nothing from /etc was read.

@@ -16,7 +16,9 @@ use common::scan_json;
 fn corpus_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("LEAKPROV_CORPORA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora")));
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"))
+        });
     dir.join("linux-hwmon.mbox").is_file().then_some(dir)
 }
 
@@ -33,10 +35,7 @@ fn real_mail_is_rarely_accused() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|i| {
-            i["kind"] == "email"
-                && i["locator"].as_str().is_some_and(|l| !l.contains('/'))
-        })
+        .filter(|i| i["kind"] == "email" && i["locator"].as_str().is_some_and(|l| !l.contains('/')))
         .count();
     assert!(messages >= 3000, "corpus has {messages} messages");
     let mut per_check: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
@@ -48,7 +47,10 @@ fn real_mail_is_rarely_accused() {
             .or_default() += 1;
     }
     println!("findings per 1000 messages on {messages} real messages:");
-    println!("{:<30} {:>8} {:>8} {:>8} {:>8}", "check", "high", "medium", "low", "info");
+    println!(
+        "{:<30} {:>8} {:>8} {:>8} {:>8}",
+        "check", "high", "medium", "low", "info"
+    );
     let per_mille = |n: u64| n as f64 * 1000.0 / messages as f64;
     let mut offenders = Vec::new();
     for (check, sev) in &per_check {

@@ -577,7 +577,10 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         assert_eq!(facts.source, Source::Attachment);
         assert_eq!(facts.subject.as_deref(), Some("inner"));
         assert_eq!(facts.header_names, ["From", "Date", "Subject"]);
-        assert_eq!(facts.date.as_ref().unwrap().raw, "Mon, 1 May 2017 10:00:00 +0000");
+        assert_eq!(
+            facts.date.as_ref().unwrap().raw,
+            "Mon, 1 May 2017 10:00:00 +0000"
+        );
     }
 
     #[test]
