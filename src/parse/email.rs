@@ -19,6 +19,7 @@ use crate::error::ItemError;
 use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
 use crate::parse::date::{ParsedDate, parse_date, rfc3339};
+use crate::parse::headers::{RawField, raw_fields, slice};
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -245,51 +246,6 @@ fn facts_of(
     }
     facts.attachments = attachments(message, raw, path, locator, depth, limits, out);
     facts
-}
-
-/// A header field as written: name with its case, value unfolded and trimmed.
-#[derive(Debug, Clone)]
-pub struct RawField {
-    pub name: String,
-    pub value: String,
-}
-
-impl RawField {
-    pub fn line(&self) -> String {
-        format!("{}: {}", self.name, self.value)
-    }
-}
-
-/// The top-level header fields as written, in order, one per mail-parser header.
-fn raw_fields(message: &Message<'_>) -> Vec<RawField> {
-    let raw = message.raw_message();
-    message
-        .headers()
-        .iter()
-        .map(|h| {
-            let name = slice(raw, h.offset_field as usize, h.offset_start as usize);
-            let name = name.strip_suffix(b":").unwrap_or(name);
-            let value = slice(raw, h.offset_start as usize, h.offset_end as usize);
-            RawField {
-                name: String::from_utf8_lossy(name.trim_ascii()).into_owned(),
-                value: unfold(value),
-            }
-        })
-        .collect()
-}
-
-fn slice(raw: &[u8], start: usize, end: usize) -> &[u8] {
-    raw.get(start..end.min(raw.len())).unwrap_or_default()
-}
-
-/// RFC 5322 2.2.3: unfolding removes the CRLF before folding whitespace.
-fn unfold(value: &[u8]) -> String {
-    let text = String::from_utf8_lossy(value);
-    let mut out = String::with_capacity(text.len());
-    for line in text.split('\n') {
-        out.push_str(line.strip_suffix('\r').unwrap_or(line));
-    }
-    out.trim().to_string()
 }
 
 fn mailboxes(address: Option<&Address<'_>>) -> Vec<Mailbox> {

@@ -6,6 +6,7 @@
 
 pub mod date;
 pub mod email;
+pub mod headers;
 pub mod mbox;
 
 use crate::error::ItemError;
