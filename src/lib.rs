@@ -16,6 +16,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod dkim;
 pub mod error;
 pub mod finding;
 pub mod item;
