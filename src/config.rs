@@ -1,8 +1,11 @@
 //! Validated, resolved options: everything a scan needs, nothing about how it was asked for.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+
+use crate::dkim::KeyStore;
 
 /// Caps that keep one hostile file from costing unbounded memory or time.
 #[derive(Debug, Clone)]
@@ -39,6 +42,9 @@ pub struct Config {
     /// "Now" for checks that compare against the scan time.
     pub now: DateTime<Utc>,
     pub limits: Limits,
+    /// Public keys for offline DKIM verification (`--dkim-keys`); without
+    /// them signatures are recorded as `no-key`, which is not a finding.
+    pub dkim_keys: Option<Arc<KeyStore>>,
 }
 
 impl Config {
@@ -52,6 +58,7 @@ impl Config {
             args: Vec::new(),
             now: Utc::now(),
             limits: Limits::default(),
+            dkim_keys: None,
         }
     }
 }

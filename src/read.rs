@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::error::ItemError;
 use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
-use crate::parse::email::{Source, hex, parse_email};
+use crate::parse::email::{At, Source, hex, parse_email};
 use crate::parse::mbox::{MboxMessage, MboxSplitter};
 use crate::sniff::{SNIFF_LEN, sniff};
 use crate::walk::FileEntry;
@@ -213,7 +213,13 @@ fn parse_message(
     cfg: &Config,
     out: &mut Output,
 ) -> Option<Box<crate::parse::email::EmailFacts>> {
-    let facts = parse_email(bytes, path, locator, source, &cfg.limits, out);
+    let at = At {
+        path,
+        locator,
+        source,
+        truncated,
+    };
+    let facts = parse_email(bytes, at, cfg, out);
     if truncated {
         out.errors.push(ItemError::new(
             path,
@@ -225,10 +231,7 @@ fn parse_message(
         ));
     }
     match facts {
-        Some(mut facts) => {
-            facts.truncated = truncated;
-            Some(Box::new(facts))
-        }
+        Some(facts) => Some(Box::new(facts)),
         None => {
             out.errors.push(ItemError::new(
                 path,

@@ -123,10 +123,10 @@ pub fn catalogue_markdown() -> String {
 /// Builds items from message text for the checks' unit tests.
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::config::Limits;
+    use crate::config::Config;
     use crate::item::{Item, ItemKind, Locator};
     use crate::parse::Output;
-    use crate::parse::email::{Source, parse_email};
+    use crate::parse::email::{At, Source, parse_email};
 
     /// A standalone message item parsed from `raw` (LF line endings are fine).
     pub fn email_item(raw: &str) -> Item {
@@ -135,14 +135,14 @@ pub(crate) mod test_support {
 
     pub fn email_item_at(path: &str, raw: &str) -> Item {
         let mut out = Output::default();
-        let facts = parse_email(
-            raw.as_bytes(),
+        let locator = Locator::root();
+        let at = At {
             path,
-            &Locator::root(),
-            Source::File,
-            &Limits::default(),
-            &mut out,
-        );
+            locator: &locator,
+            source: Source::File,
+            truncated: false,
+        };
+        let facts = parse_email(raw.as_bytes(), at, &Config::new(".".into()), &mut out);
         let mut item = Item::new(path.into(), Locator::root(), ItemKind::Email);
         item.size = raw.len() as u64;
         item.email = facts.map(Box::new);

@@ -14,12 +14,14 @@ use mail_parser::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::config::Limits;
+use crate::config::Config;
 use crate::error::ItemError;
 use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
 use crate::parse::date::{ParsedDate, parse_date, rfc3339};
-use crate::parse::headers::{RawField, raw_fields, slice};
+use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
+use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
+use crate::parse::normalize::normalize;
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -102,24 +104,6 @@ pub struct Hop {
     pub parsed: Option<ParsedDate>,
 }
 
-/// The tags of one DKIM-Signature header, as written.
-#[derive(Debug, Clone, Serialize)]
-pub struct DkimFacts {
-    pub d: Option<String>,
-    pub s: Option<String>,
-    pub a: Option<String>,
-    pub c: Option<String>,
-    /// The signed header names (h=), in order.
-    pub h: Vec<String>,
-    pub bh: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub l: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub t: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub x: Option<String>,
-}
-
 /// A header that RFC 5322 3.6 allows once and that occurs several times.
 #[derive(Debug, Clone, Serialize)]
 pub struct RepeatedHeader {
@@ -158,6 +142,17 @@ pub struct EmailFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list_id: Option<String>,
     pub attachments: u32,
+    /// Resent-Date, when the message was resent (RFC 5322 3.6.6): its
+    /// Received chain then belongs to the resending, not to the original.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resent_date: Option<DateFacts>,
+    /// SHA-256 of the normalised content (originator fields, body text,
+    /// attachments): copies differing only in delivery headers, folding,
+    /// line endings or trailing blank lines share it.
+    pub content_sha256: String,
+    /// Invalid encoded-words, 8-bit bytes in ASCII-only fields.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub header_problems: Vec<HeaderProblem>,
     /// Single-instance headers that occur more than once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repeated_headers: Vec<RepeatedHeader>,
@@ -181,34 +176,30 @@ const SINGLE_INSTANCE: &[&str] = &[
     "subject",
 ];
 
+/// Where the message being parsed sits.
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    pub path: &'a str,
+    pub locator: &'a Locator,
+    pub source: Source,
+    /// Only the first bytes of the message are at hand (parse limit).
+    pub truncated: bool,
+}
+
 /// Parses one message and pushes its attachments (and their children) into `out`.
 ///
 /// Returns `None` when the bytes hold no header at all.
-pub fn parse_email(
-    raw: &[u8],
-    path: &str,
-    locator: &Locator,
-    source: Source,
-    limits: &Limits,
-    out: &mut Output,
-) -> Option<EmailFacts> {
+pub fn parse_email(raw: &[u8], at: At<'_>, cfg: &Config, out: &mut Output) -> Option<EmailFacts> {
     let message = MessageParser::default().parse(raw)?;
     if message.headers().is_empty() {
         return None;
     }
-    Some(facts_of(&message, source, path, locator, 0, limits, out))
+    Some(facts_of(&message, at, 0, cfg, out))
 }
 
-fn facts_of(
-    message: &Message<'_>,
-    source: Source,
-    path: &str,
-    locator: &Locator,
-    depth: usize,
-    limits: &Limits,
-    out: &mut Output,
-) -> EmailFacts {
+fn facts_of(message: &Message<'_>, at: At<'_>, depth: usize, cfg: &Config, out: &mut Output) -> EmailFacts {
     let raw = message.raw_message();
+    let (source, path, locator) = (at.source, at.path, at.locator);
     let fields = raw_fields(message);
     let first = |name: &str| {
         fields
@@ -234,17 +225,31 @@ fn facts_of(
         mime: mime_facts(message),
         list_id: first("list-id"),
         attachments: 0,
+        resent_date: first("resent-date").map(DateFacts::from_raw),
+        content_sha256: String::new(),
+        header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
-        truncated: false,
+        truncated: at.truncated,
     };
     for (field, header) in fields.iter().zip(message.headers()) {
-        if field.name.eq_ignore_ascii_case("received") {
+        if field.is("received") {
             facts.received.push(hop(field, header.value()));
-        } else if field.name.eq_ignore_ascii_case("dkim-signature") {
-            facts.dkim.push(dkim_tags(&field.value));
         }
     }
-    facts.attachments = attachments(message, raw, path, locator, depth, limits, out);
+    let is_list_mail = fields
+        .iter()
+        .any(|f| f.is("list-id") || f.is("list-unsubscribe") || f.is("list-post"));
+    let body = (!at.truncated).then(|| slice(raw, message.root_part().offset_body as usize, raw.len()));
+    let date = facts.date.as_ref().and_then(|d| d.parsed.as_ref()).and_then(|d| d.instant());
+    facts.dkim = dkim_facts(&fields, body, date, is_list_mail, cfg);
+    let first_child = out.items.len();
+    facts.attachments = attachments(message, raw, path, locator, depth, cfg, out);
+    let attachment_hashes = out.items[first_child..]
+        .iter()
+        .filter(|i| i.locator.0.len() == locator.0.len() + 1)
+        .filter_map(|i| i.sha256.clone())
+        .collect();
+    facts.content_sha256 = normalize(message, &fields, attachment_hashes).digest();
     facts
 }
 
@@ -328,41 +333,6 @@ fn hop(field: &RawField, value: &HeaderValue<'_>) -> Hop {
     }
 }
 
-/// RFC 6376 3.2: a tag-list of `name=value` pairs separated by ';'.
-fn dkim_tags(value: &str) -> DkimFacts {
-    let mut facts = DkimFacts {
-        d: None,
-        s: None,
-        a: None,
-        c: None,
-        h: Vec::new(),
-        bh: None,
-        l: None,
-        t: None,
-        x: None,
-    };
-    for pair in value.split(';') {
-        let Some((name, val)) = pair.split_once('=') else {
-            continue;
-        };
-        // Folding whitespace inside values is not significant (3.2).
-        let val: String = val.chars().filter(|c| !c.is_whitespace()).collect();
-        match name.trim() {
-            "d" => facts.d = Some(val),
-            "s" => facts.s = Some(val),
-            "a" => facts.a = Some(val),
-            "c" => facts.c = Some(val),
-            "h" => facts.h = val.split(':').map(str::to_string).collect(),
-            "bh" => facts.bh = Some(val),
-            "l" => facts.l = Some(val),
-            "t" => facts.t = Some(val),
-            "x" => facts.x = Some(val),
-            _ => {}
-        }
-    }
-    facts
-}
-
 /// Records every attachment as a child item with its own hash; returns how many.
 fn attachments(
     message: &Message<'_>,
@@ -370,19 +340,19 @@ fn attachments(
     path: &str,
     locator: &Locator,
     depth: usize,
-    limits: &Limits,
+    cfg: &Config,
     out: &mut Output,
 ) -> u32 {
     let mut count = 0u32;
     for part in message.attachments() {
         count += 1;
-        if count as usize > limits.max_attachments {
+        if count as usize > cfg.limits.max_attachments {
             out.errors.push(ItemError::new(
                 path,
                 locator,
                 format!(
                     "more than {} attachments; the rest are not recorded",
-                    limits.max_attachments
+                    cfg.limits.max_attachments
                 ),
             ));
             break;
@@ -407,25 +377,23 @@ fn attachments(
             // outer buffer; parsing the nested bytes on their own gives offsets
             // that match them (and the same facts as the message stored alone).
             let reparsed = MessageParser::default().parse(inner.raw_message());
-            if depth + 1 >= limits.max_nesting {
+            if depth + 1 >= cfg.limits.max_nesting {
                 out.errors.push(ItemError::new(
                     path,
                     &child_locator,
                     format!(
                         "message nested more than {} levels deep; not parsed further",
-                        limits.max_nesting
+                        cfg.limits.max_nesting
                     ),
                 ));
             } else if let Some(inner) = reparsed.as_ref().filter(|m| !m.headers().is_empty()) {
-                item.email = Some(Box::new(facts_of(
-                    inner,
-                    Source::Attachment,
+                let at = At {
                     path,
-                    &child_locator,
-                    depth + 1,
-                    limits,
-                    out,
-                )));
+                    locator: &child_locator,
+                    source: Source::Attachment,
+                    truncated: false,
+                };
+                item.email = Some(Box::new(facts_of(inner, at, depth + 1, cfg, out)));
             }
         }
         out.items.push(item);
@@ -481,14 +449,14 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
 
     fn parse(raw: &[u8]) -> (EmailFacts, Output) {
         let mut out = Output::default();
-        let facts = parse_email(
-            raw,
-            "x.eml",
-            &Locator::root(),
-            Source::File,
-            &Limits::default(),
-            &mut out,
-        )
+        let locator = Locator::root();
+        let at = At {
+            path: "x.eml",
+            locator: &locator,
+            source: Source::File,
+            truncated: false,
+        };
+        let facts = parse_email(raw, at, &Config::new(".".into()), &mut out)
         .unwrap();
         (facts, out)
     }
@@ -558,14 +526,14 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
             b"From:",
             b"Content-Type: multipart/mixed; boundary=x\n\n--x\n",
         ] {
-            let _ = parse_email(
-                raw,
-                "x",
-                &Locator::root(),
-                Source::File,
-                &Limits::default(),
-                &mut out,
-            );
+            let locator = Locator::root();
+            let at = At {
+                path: "x",
+                locator: &locator,
+                source: Source::File,
+                truncated: false,
+            };
+            let _ = parse_email(raw, at, &Config::new(".".into()), &mut out);
         }
     }
 }

@@ -13,7 +13,11 @@ use serde::Serialize;
 #[derive(Debug, Clone)]
 pub struct RawField {
     pub name: String,
+    /// Unfolded and trimmed: what evidence quotes.
     pub value: String,
+    /// Every byte after the colon up to (not including) the final line break,
+    /// folds included: what DKIM canonicalisation needs.
+    pub raw: String,
 }
 
 impl RawField {
@@ -36,9 +40,12 @@ pub fn raw_fields(message: &Message<'_>) -> Vec<RawField> {
             let name = slice(raw, h.offset_field as usize, h.offset_start as usize);
             let name = name.strip_suffix(b":").unwrap_or(name);
             let value = slice(raw, h.offset_start as usize, h.offset_end as usize);
+            let exact = value.strip_suffix(b"\n").unwrap_or(value);
+            let exact = exact.strip_suffix(b"\r").unwrap_or(exact);
             RawField {
                 name: String::from_utf8_lossy(name.trim_ascii()).into_owned(),
                 value: unfold(value),
+                raw: String::from_utf8_lossy(exact).into_owned(),
             }
         })
         .collect()
@@ -184,7 +191,11 @@ mod tests {
     use super::*;
 
     fn field(name: &str, value: &str) -> RawField {
-        RawField { name: name.into(), value: value.into() }
+        RawField {
+            name: name.into(),
+            value: value.into(),
+            raw: format!(" {value}"),
+        }
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! own hashes. A parser never panics on input and never does I/O.
 
 pub mod date;
+pub mod dkim_facts;
 pub mod email;
 pub mod headers;
 pub mod mbox;
+pub mod normalize;
 
 use crate::error::ItemError;
 use crate::item::Item;
