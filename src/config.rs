@@ -32,6 +32,31 @@ impl Default for Limits {
     }
 }
 
+/// Tolerances of the time checks, in seconds. Defaults and the evidence behind
+/// them are in docs/checks.md.
+#[derive(Debug, Clone)]
+pub struct Tolerances {
+    /// date-received-mismatch: Date may be this much later than the Received hops.
+    pub date_ahead: i64,
+    /// date-received-mismatch: Date may be this much earlier than the first hop.
+    pub date_behind: i64,
+    /// received-out-of-order: a hop may be this much earlier than the one below it.
+    pub hop_backstep: i64,
+    /// thread-chronology: a reply may be dated this much before its parent.
+    pub reply_before_parent: i64,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Tolerances {
+            date_ahead: 15 * 60,
+            date_behind: 48 * 3600,
+            hop_backstep: 10 * 60,
+            reply_before_parent: 5 * 60,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The dump, canonicalised (absolute, symlinks of the root itself resolved).
@@ -42,6 +67,7 @@ pub struct Config {
     /// "Now" for checks that compare against the scan time.
     pub now: DateTime<Utc>,
     pub limits: Limits,
+    pub tolerances: Tolerances,
     /// Public keys for offline DKIM verification (`--dkim-keys`); without
     /// them signatures are recorded as `no-key`, which is not a finding.
     pub dkim_keys: Option<Arc<KeyStore>>,
@@ -58,6 +84,7 @@ impl Config {
             args: Vec::new(),
             now: Utc::now(),
             limits: Limits::default(),
+            tolerances: Tolerances::default(),
             dkim_keys: None,
         }
     }

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod dkim;
+pub mod domain;
 pub mod error;
 pub mod finding;
 pub mod item;

@@ -10,9 +10,11 @@ use crate::corpus::Corpus;
 use crate::finding::{Finding, Severity};
 use crate::item::Item;
 
+mod date_received_mismatch;
 mod date_weekday_mismatch;
 mod exact_duplicate;
 mod malformed_header;
+mod received_out_of_order;
 
 /// When a check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,8 @@ pub static CHECKS: &[&Check] = &[
     &exact_duplicate::CHECK,
     &malformed_header::CHECK,
     &date_weekday_mismatch::CHECK,
+    &date_received_mismatch::CHECK,
+    &received_out_of_order::CHECK,
 ];
 
 /// Runs every item check on one item.
@@ -118,6 +122,42 @@ pub fn catalogue_markdown() -> String {
         ));
     }
     md
+}
+
+/// A duration for people: "17 min", "11 h 5 min", "3 days 2 h".
+pub(crate) fn human_duration(seconds: i64) -> String {
+    let s = seconds.unsigned_abs();
+    if s < 120 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min", s / 60)
+    } else if s < 86_400 {
+        match (s % 3600) / 60 {
+            0 => format!("{} h", s / 3600),
+            m => format!("{} h {m} min", s / 3600),
+        }
+    } else {
+        let days = s / 86_400;
+        let unit = if days == 1 { "day" } else { "days" };
+        match (s % 86_400) / 3600 {
+            0 => format!("{days} {unit}"),
+            h => format!("{days} {unit} {h} h"),
+        }
+    }
+}
+
+/// An instant as mail writes it, in the given offset: "02 May 2017 09:14 +0200".
+pub(crate) fn show_instant(
+    instant: &chrono::DateTime<chrono::Utc>,
+    offset_minutes: Option<i32>,
+) -> String {
+    let offset = offset_minutes
+        .and_then(|m| chrono::FixedOffset::east_opt(m * 60))
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset is valid"));
+    instant
+        .with_timezone(&offset)
+        .format("%d %b %Y %H:%M:%S %z")
+        .to_string()
 }
 
 /// Builds items from message text for the checks' unit tests.

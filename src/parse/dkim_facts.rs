@@ -105,7 +105,16 @@ pub fn dkim_facts(
                 ..DkimFacts::default()
             };
             match parse_signature(&field.raw) {
-                Ok(sig) => verify(&sig, &headers, index, body, message_date, is_list_mail, cfg, &mut facts),
+                Ok(sig) => verify(
+                    &sig,
+                    &headers,
+                    index,
+                    body,
+                    message_date,
+                    is_list_mail,
+                    cfg,
+                    &mut facts,
+                ),
                 Err(e) => {
                     // Keep what can be read of a broken signature.
                     let loose = dkim::parse_tag_list(&field.raw).unwrap_or_default();
@@ -164,7 +173,8 @@ fn verify(
         }
         None => {
             facts.body_hash = "error";
-            facts.detail = Some("message truncated at the parse limit: body hash not computed".into());
+            facts.detail =
+                Some("message truncated at the parse limit: body hash not computed".into());
         }
     }
     let Some(store) = cfg.dkim_keys.as_deref() else {

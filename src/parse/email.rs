@@ -197,7 +197,13 @@ pub fn parse_email(raw: &[u8], at: At<'_>, cfg: &Config, out: &mut Output) -> Op
     Some(facts_of(&message, at, 0, cfg, out))
 }
 
-fn facts_of(message: &Message<'_>, at: At<'_>, depth: usize, cfg: &Config, out: &mut Output) -> EmailFacts {
+fn facts_of(
+    message: &Message<'_>,
+    at: At<'_>,
+    depth: usize,
+    cfg: &Config,
+    out: &mut Output,
+) -> EmailFacts {
     let raw = message.raw_message();
     let (source, path, locator) = (at.source, at.path, at.locator);
     let fields = raw_fields(message);
@@ -239,8 +245,13 @@ fn facts_of(message: &Message<'_>, at: At<'_>, depth: usize, cfg: &Config, out: 
     let is_list_mail = fields
         .iter()
         .any(|f| f.is("list-id") || f.is("list-unsubscribe") || f.is("list-post"));
-    let body = (!at.truncated).then(|| slice(raw, message.root_part().offset_body as usize, raw.len()));
-    let date = facts.date.as_ref().and_then(|d| d.parsed.as_ref()).and_then(|d| d.instant());
+    let body =
+        (!at.truncated).then(|| slice(raw, message.root_part().offset_body as usize, raw.len()));
+    let date = facts
+        .date
+        .as_ref()
+        .and_then(|d| d.parsed.as_ref())
+        .and_then(|d| d.instant());
     facts.dkim = dkim_facts(&fields, body, date, is_list_mail, cfg);
     let first_child = out.items.len();
     facts.attachments = attachments(message, raw, path, locator, depth, cfg, out);
@@ -456,8 +467,7 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
             source: Source::File,
             truncated: false,
         };
-        let facts = parse_email(raw, at, &Config::new(".".into()), &mut out)
-        .unwrap();
+        let facts = parse_email(raw, at, &Config::new(".".into()), &mut out).unwrap();
         (facts, out)
     }
 

@@ -89,7 +89,9 @@ const ASCII_ONLY: &[&str] = &[
 ];
 
 /// Fields where RFC 2047 encoded-words may appear (unstructured text and phrases).
-const ENCODED_WORD_FIELDS: &[&str] = &["subject", "from", "to", "cc", "reply-to", "sender", "comments", "keywords"];
+const ENCODED_WORD_FIELDS: &[&str] = &[
+    "subject", "from", "to", "cc", "reply-to", "sender", "comments", "keywords",
+];
 
 pub fn header_problems(fields: &[RawField]) -> Vec<HeaderProblem> {
     let mut problems = Vec::new();
@@ -99,7 +101,10 @@ pub fn header_problems(fields: &[RawField]) -> Vec<HeaderProblem> {
             problems.push(HeaderProblem {
                 kind: "non-ascii",
                 line: field.line(),
-                detail: format!("{} holds non-ASCII bytes; its syntax allows ASCII only", field.name),
+                detail: format!(
+                    "{} holds non-ASCII bytes; its syntax allows ASCII only",
+                    field.name
+                ),
             });
         }
         if ENCODED_WORD_FIELDS.contains(&lower.as_str()) {
@@ -182,7 +187,9 @@ fn check_encoded_word(word: &str) -> Result<(), String> {
             }
             Ok(())
         }
-        other => Err(format!("unknown encoding '{other}' (RFC 2047 allows B and Q)")),
+        other => Err(format!(
+            "unknown encoding '{other}' (RFC 2047 allows B and Q)"
+        )),
     }
 }
 
@@ -201,13 +208,20 @@ mod tests {
     #[test]
     fn valid_encoded_words_pass() {
         let fields = [
-            field("Subject", "=?UTF-8?B?UsOpdW5pb24gYnVkZ2V0?= =?utf-8?q?R=C3=A9union_?="),
+            field(
+                "Subject",
+                "=?UTF-8?B?UsOpdW5pb24gYnVkZ2V0?= =?utf-8?q?R=C3=A9union_?=",
+            ),
             field("From", "=?iso-8859-1?Q?Ren=E9?= <rene@example.fr>"),
             // Unpadded base64, as some encoders write it.
             field("Subject", "=?UTF-8?B?UsOpdW5pb24?="),
             field("Subject", "price =? unknown"),
         ];
-        assert!(header_problems(&fields).is_empty(), "{:?}", header_problems(&fields));
+        assert!(
+            header_problems(&fields).is_empty(),
+            "{:?}",
+            header_problems(&fields)
+        );
     }
 
     #[test]

@@ -52,7 +52,11 @@ pub fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-pub fn normalize(message: &Message<'_>, fields: &[RawField], attachments: Vec<String>) -> Normalized {
+pub fn normalize(
+    message: &Message<'_>,
+    fields: &[RawField],
+    attachments: Vec<String>,
+) -> Normalized {
     // Display names are left out: re-encoding (encoded-words, quoting) changes
     // them between copies; the addresses are what identifies a party.
     let addresses = |address: Option<&Address<'_>>| {
@@ -70,10 +74,12 @@ pub fn normalize(message: &Message<'_>, fields: &[RawField], attachments: Vec<St
     let date = fields
         .iter()
         .find(|f| f.is("date"))
-        .map(|f| match parse_date(&f.value).ok().and_then(|d| d.instant()) {
-            Some(instant) => rfc3339(&instant),
-            None => squeeze(&f.value),
-        })
+        .map(
+            |f| match parse_date(&f.value).ok().and_then(|d| d.instant()) {
+                Some(instant) => rfc3339(&instant),
+                None => squeeze(&f.value),
+            },
+        )
         .unwrap_or_default();
     let subject = message.subject().map(squeeze).unwrap_or_default();
     let fields = vec![
@@ -126,7 +132,13 @@ mod tests {
 
     #[test]
     fn body_normalisation_ignores_transport_whitespace() {
-        assert_eq!(body_lines("a  \r\nb\r\n\r\n\r\nc\r\n\r\n"), ["a", "b", "", "c"]);
-        assert_eq!(body_lines("a\nb\n\nc\n"), body_lines("a \r\nb\r\n\r\n\r\nc"));
+        assert_eq!(
+            body_lines("a  \r\nb\r\n\r\n\r\nc\r\n\r\n"),
+            ["a", "b", "", "c"]
+        );
+        assert_eq!(
+            body_lines("a\nb\n\nc\n"),
+            body_lines("a \r\nb\r\n\r\n\r\nc")
+        );
     }
 }
