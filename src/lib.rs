@@ -25,6 +25,7 @@ pub mod parse;
 pub mod progress;
 pub mod read;
 pub mod report;
+pub mod reread;
 pub mod sniff;
 pub mod walk;
 
@@ -86,7 +87,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     items.sort_by(|a, b| a.key().cmp(&b.key()));
 
     progress.phase("corpus checks");
-    let corpus = Corpus::build(&items);
+    let corpus = Corpus::build_with_contents(&items, cfg);
     pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -145,9 +145,51 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
     out
 }
 
+/// Inverse of `escape_bytes`: the raw bytes of a report path.
+pub fn unescape_bytes(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes.get(i + 1) == Some(&b'\\') {
+                out.push(b'\\');
+                i += 2;
+                continue;
+            }
+            if bytes.get(i + 1) == Some(&b'x') {
+                if let Some(b) = bytes
+                    .get(i + 2..i + 4)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
+                    out.push(b);
+                    i += 4;
+                    continue;
+                }
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unescape_reverses_escape() {
+        for raw in [
+            &b"caf\xc3\xa9.eml"[..],
+            b"bad\xff\xfe.eml",
+            b"a\\b\\xff",
+            b"plain/x.eml",
+        ] {
+            assert_eq!(unescape_bytes(&escape_bytes(raw)), raw);
+        }
+    }
 
     #[test]
     fn escapes_invalid_utf8_and_backslash() {

@@ -14,7 +14,9 @@ mod date_received_mismatch;
 mod date_weekday_mismatch;
 mod exact_duplicate;
 mod malformed_header;
+mod message_id_conflict;
 mod received_out_of_order;
+mod thread_chronology;
 
 /// When a check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +72,8 @@ pub static CHECKS: &[&Check] = &[
     &date_weekday_mismatch::CHECK,
     &date_received_mismatch::CHECK,
     &received_out_of_order::CHECK,
+    &message_id_conflict::CHECK,
+    &thread_chronology::CHECK,
 ];
 
 /// Runs every item check on one item.

@@ -21,7 +21,7 @@ use crate::parse::Output;
 use crate::parse::date::{ParsedDate, parse_date, rfc3339};
 use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
 use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
-use crate::parse::normalize::normalize;
+use crate::parse::normalize::{Normalized, normalize};
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -417,7 +417,7 @@ fn attachments(
 /// mail-parser converts text parts to UTF-8; hashing that would not match the
 /// same file stored elsewhere in the dump, so text parts are decoded from the
 /// raw part instead.
-fn part_bytes<'a>(part: &'a MessagePart<'_>, raw: &'a [u8]) -> Cow<'a, [u8]> {
+pub(crate) fn part_bytes<'a>(part: &'a MessagePart<'_>, raw: &'a [u8]) -> Cow<'a, [u8]> {
     match &part.body {
         PartType::Text(_) | PartType::Html(_) => {
             let body = slice(raw, part.offset_body as usize, part.offset_end as usize);
@@ -434,6 +434,17 @@ fn part_bytes<'a>(part: &'a MessagePart<'_>, raw: &'a [u8]) -> Cow<'a, [u8]> {
         PartType::Message(inner) => Cow::Borrowed(inner.raw_message()),
         _ => Cow::Borrowed(part.contents()),
     }
+}
+
+/// The comparable content of a message read again from its bytes (see `normalize`).
+pub fn normalized_content(raw: &[u8]) -> Option<Normalized> {
+    let message = MessageParser::default().parse(raw)?;
+    let fields = raw_fields(&message);
+    let hashes = message
+        .attachments()
+        .map(|part| hex(&Sha256::digest(part_bytes(part, message.raw_message()))))
+        .collect();
+    Some(normalize(&message, &fields, hashes))
 }
 
 /// Lower-case hex, as the report writes hashes.

@@ -1,0 +1,96 @@
+//! Fetches one item's bytes again, for the rare corpus comparisons that need more than facts.
+//!
+//! Facts are compact on purpose; message bodies are dropped after parsing.
+//! When a corpus index finds a few items worth comparing in depth (copies of
+//! one Message-ID whose content differs), their bytes are read once more,
+//! read-only, from the same place: a file, a message inside an mbox (found
+//! again from its recorded offset), an attachment (found again by its index).
+
+use std::ffi::OsStr;
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::ffi::OsStrExt;
+
+use mail_parser::MessageParser;
+
+use crate::config::Config;
+use crate::item::{Item, Locator, LocatorPart};
+use crate::parse::email::part_bytes;
+use crate::parse::mbox::MboxSplitter;
+use crate::read::open_evidence;
+use crate::walk::unescape_bytes;
+
+/// The bytes of `item` (a file, an mbox message, an attachment), at most the parse limit.
+///
+/// `items` is the sorted item list, used to find the offset of an mbox message.
+pub fn item_bytes(cfg: &Config, items: &[Item], item: &Item) -> Result<Vec<u8>, String> {
+    let rel = unescape_bytes(&item.path);
+    let abs = cfg.root.join(OsStr::from_bytes(&rel));
+    let mut file = open_evidence(&abs).map_err(|e| format!("cannot open {}: {e}", item.path))?;
+    let cap = cfg.limits.max_message_bytes;
+    let parts = &item.locator.0;
+    let (mut bytes, rest) = match parts.first() {
+        Some(LocatorPart::Mbox(n)) => {
+            let container = Locator(vec![LocatorPart::Mbox(*n)]);
+            let offset = items
+                .binary_search_by(|i| {
+                    (i.path.as_str(), &i.locator).cmp(&(item.path.as_str(), &container))
+                })
+                .ok()
+                .and_then(|i| items[i].offset)
+                .ok_or_else(|| format!("no offset recorded for {} {container}", item.path))?;
+            file.seek(SeekFrom::Start(offset))
+                .map_err(|e| e.to_string())?;
+            (first_mbox_message(&mut file, cap)?, &parts[1..])
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            file.take(cap as u64)
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read {}: {e}", item.path))?;
+            (bytes, &parts[..])
+        }
+    };
+    for part in rest {
+        let LocatorPart::Attachment(n, _) = part else {
+            return Err(format!("unexpected locator part in {}", item.locator));
+        };
+        let message = MessageParser::default()
+            .parse(&bytes)
+            .ok_or("the containing message no longer parses")?;
+        let attachment = message
+            .attachments()
+            .nth((*n as usize).saturating_sub(1))
+            .ok_or_else(|| format!("attachment {n} not found"))?;
+        bytes = part_bytes(attachment, message.raw_message()).into_owned();
+    }
+    Ok(bytes)
+}
+
+/// Reads from the current position (a `From ` line) until one message is complete.
+fn first_mbox_message(file: &mut std::fs::File, cap: usize) -> Result<Vec<u8>, String> {
+    let mut splitter = MboxSplitter::new(cap);
+    let mut found: Option<Vec<u8>> = None;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        splitter.feed(&buf[..n], &mut |m| {
+            if found.is_none() {
+                found = Some(m.bytes);
+            }
+        });
+        if found.is_some() {
+            break;
+        }
+    }
+    if found.is_none() {
+        splitter.finish(&mut |m| {
+            if found.is_none() {
+                found = Some(m.bytes);
+            }
+        });
+    }
+    found.ok_or_else(|| "no message at the recorded offset".to_string())
+}
