@@ -1,0 +1,247 @@
+//! The fabrications planted in the dump: each message is forged in exactly one way and is
+//! otherwise consistent, so that it should trigger one check only.
+
+use crate::cast::{Client, Lang, P};
+use crate::plot::{Anchors, boston, paris, plan};
+use crate::prose::Topic;
+use crate::story::{Plant, Quirk, Spec, Story};
+
+fn plant(story: &mut Story, id: usize, check: &'static str, why: &str) {
+    story.msgs[id].plant = Some(Plant {
+        check,
+        why: why.to_string(),
+    });
+}
+
+/// The fabrications: each message is forged in one way only, and is otherwise consistent.
+pub fn forgeries(story: &mut Story, a: &Anchors) {
+    use P::*;
+    // date-weekday-mismatch, standalone .eml: 2 May 2017 was a Tuesday.
+    let mut s = Spec::new(
+        Julien,
+        &[Claire],
+        Topic::Budget,
+        Lang::Fr,
+        "Point trésorerie avant le conseil",
+        paris(2017, 5, 2, 10, 41, 7),
+    );
+    s.lead = Some(
+        "Le prévisionnel de trésorerie de mai intègre désormais l'avance demandée par WindTech."
+            .into(),
+    );
+    let id = story.add(s);
+    story.msgs[id].quirk = Quirk::WrongWeekday("Mon");
+    plant(
+        story,
+        id,
+        "date-weekday-mismatch",
+        "Date says \"Mon, 2 May 2017\" but 2 May 2017 was a Tuesday; the Received stamps (Tue, 2 May 2017) agree with the instant, only the weekday was typed by hand",
+    );
+
+    // date-weekday-mismatch, inside an mbox.
+    let mut s = Spec::new(
+        Marc,
+        &[Julien],
+        Topic::Grid,
+        Lang::Fr,
+        "Facture de mai - mission raccordement",
+        paris(2017, 5, 2, 16, 5, 33),
+    );
+    s.lead =
+        Some("Je vous adresse la facture de la mission raccordement pour le mois d'avril.".into());
+    let id = story.add(s);
+    story.msgs[id].quirk = Quirk::WrongWeekday("Mon");
+    plant(
+        story,
+        id,
+        "date-weekday-mismatch",
+        "Gmail message whose Date says \"Mon, 2 May 2017\" (a Tuesday); Gmail's own Received stamps say Tue",
+    );
+
+    // malformed-header: a Date no parser can read.
+    let mut s = Spec::new(
+        Marc,
+        &[Claire],
+        Topic::Grid,
+        Lang::Fr,
+        "Note confidentielle - raccordement",
+        paris(2017, 4, 6, 15, 12, 40),
+    );
+    s.lead =
+        Some("Comme convenu au téléphone, voici mes remarques sur le chiffrage d'Enedis.".into());
+    let id = story.add(s);
+    story.msgs[id].quirk = Quirk::BadDate("32 Foo 2017 25:61");
+    plant(
+        story,
+        id,
+        "malformed-header",
+        "Date: 32 Foo 2017 25:61 is not an RFC 5322 date (day 32, month Foo, hour 25, minute 61)",
+    );
+
+    // malformed-header: two Subject fields (RFC 5322 3.6 allows at most one).
+    let mut s = Spec::new(
+        Helene,
+        &[Julien],
+        Topic::Legal,
+        Lang::Fr,
+        "Convention d'honoraires 2017",
+        paris(2016, 12, 13, 16, 20, 4),
+    );
+    s.lead = Some(
+        "Vous trouverez ci-dessous les conditions de notre convention d'honoraires pour 2017."
+            .into(),
+    );
+    let id = story.add(s);
+    story.msgs[id].quirk =
+        Quirk::SecondSubject("Convention d'honoraires 2017 - version corrigée".into());
+    plant(
+        story,
+        id,
+        "malformed-header",
+        "two Subject fields in one header (RFC 5322 3.6 allows one); the second was added after the fact",
+    );
+
+    // malformed-header: no Date at all (RFC 5322 3.6 requires one).
+    let mut s = Spec::new(
+        Nadia,
+        &[Sophie],
+        Topic::Press,
+        Lang::Fr,
+        "Question sur le financement du projet",
+        paris(2017, 4, 26, 21, 14, 52),
+    );
+    s.lead = Some("Une source m'indique que le surcoût du raccordement atteindrait 4,8 M€ ; pouvez-vous le confirmer ?".into());
+    let id = story.add(s);
+    story.msgs[id].quirk = Quirk::NoDate;
+    plant(
+        story,
+        id,
+        "malformed-header",
+        "no Date field at all (RFC 5322 3.6 requires exactly one)",
+    );
+
+    // date-received-mismatch: written on Monday 24 April, dated the previous Friday.
+    let mut s = Spec::new(
+        Helene,
+        &[Claire],
+        Topic::Legal,
+        Lang::Fr,
+        "Contrat WindTech - clause de pénalités : avis",
+        paris(2017, 4, 24, 10, 1, 36),
+    );
+    s.lead = Some("Comme convenu, nous vous confirmons que la clause de pénalités du contrat WindTech peut être acceptée en l'état.".into());
+    let id = story.add(s);
+    story.msgs[id].date -= 3 * 86_400 + 14;
+    plant(
+        story,
+        id,
+        "date-received-mismatch",
+        "Date (Fri, 21 Apr 2017) is three days before the first Received hop (Mon, 24 Apr 2017): back-dated; no List-Id, not a moderated list",
+    );
+
+    // received-out-of-order: the Corvel edge relay stamps two hours before the sender's server.
+    let mut s = Spec::new(
+        David,
+        &[Sophie],
+        Topic::Financing,
+        Lang::En,
+        "Press release - mention of Atlantic Wind Partners",
+        boston(2017, 4, 4, 10, 20, 45),
+    );
+    s.lead = Some("We would prefer that Atlantic Wind Partners is not named in the press release before closing.".into());
+    s.client = Some(Client::AppleMail);
+    let id = story.add(s);
+    story.msgs[id].quirk = Quirk::HopBackwards;
+    plant(
+        story,
+        id,
+        "received-out-of-order",
+        "the second Received hop from the bottom (Corvel's edge relay) is stamped two hours before the first (the sender's submission server)",
+    );
+
+    // mailer-fingerprint-mismatch: claims Outlook, built like Apple Mail.
+    let mut s = Spec::new(
+        Julien,
+        &[Thomas],
+        Topic::Budget,
+        Lang::Fr,
+        "Validation budget Vesle",
+        paris(2017, 3, 30, 19, 47, 18),
+    );
+    s.lead = Some("Je valide l'enveloppe complémentaire de 4,8 M€ pour le raccordement, tu peux l'annoncer à l'équipe.".into());
+    s.client = Some(Client::AppleMail);
+    let id = story.add(s);
+    story.msgs[id].quirk = Quirk::FakeOutlook;
+    // multipart/alternative, so that the Apple-Mail=_ boundary gives the program away.
+    story.msgs[id].html = true;
+    plant(
+        story,
+        id,
+        "mailer-fingerprint-mismatch",
+        "claims X-Mailer: Microsoft Outlook 16.0 but has an Apple Mail upper-case UUID Message-ID, an Apple-Mail=_ boundary and no Thread-Index; Julien's genuine mail comes from Outlook via Exchange",
+    );
+
+    // message-id-conflict: Claire's Sent copy says 4,8 M€, Thomas's Inbox copy says 1,2 M€.
+    let mut p = plan(
+        Topic::Grid,
+        Lang::Fr,
+        "Surcoût raccordement Vesle",
+        &[Claire, Thomas],
+        paris(2017, 2, 21, 10, 12, 50),
+        2,
+    );
+    p.leads = vec![(0, "Après l'étude d'Enedis, le surcoût du raccordement est estimé à 1,2 M€ pour le parc de la Vesle.".into())];
+    p.senders = vec![Claire, Thomas];
+    let conflict = story.thread(&p);
+    let first = conflict[0];
+    assert_eq!(story.msgs[first].client, Client::OutlookExchange);
+    let forged = story.msgs[first].text.replace("1,2 M€", "4,8 M€");
+    story.msgs[first].forged_sent_text = Some(forged);
+    plant(
+        story,
+        first,
+        "message-id-conflict",
+        "this Sent copy and {other} share a Message-ID but the amount differs (4,8 M€ here, 1,2 M€ in the delivered copy and in Thomas's quoted reply)",
+    );
+
+    // thread-chronology: a reply dated two days before the message it answers.
+    let mut p = plan(
+        Topic::Budget,
+        Lang::Fr,
+        "Arbitrages frais de développement",
+        &[Claire, Julien],
+        paris(2017, 3, 1, 10, 5, 21),
+        1,
+    );
+    p.leads = vec![(0, "Peux-tu me proposer deux scénarios d'arbitrage sur les frais de développement avant vendredi ?".into())];
+    let parent = story.thread(&p)[0];
+    let at = story.msgs[parent].date - 2 * 86_400 + 37 * 60 + 12;
+    let mut s = Spec::new(
+        Julien,
+        &[Claire],
+        Topic::Budget,
+        Lang::Fr,
+        "Arbitrages frais de développement",
+        at,
+    );
+    s.parent = Some(parent);
+    s.lead = Some(
+        "Les deux scénarios sont prêts : le second suppose de reporter les mâts de mesure.".into(),
+    );
+    let id = story.add(s);
+    plant(
+        story,
+        id,
+        "thread-chronology",
+        "In-Reply-To Claire's message {parent} of Wed, 1 Mar 2017 10:05 yet dated Mon, 27 Feb 2017, two days before its parent; its quoted text even shows the parent's later date",
+    );
+
+    // exact-duplicate: Claire's Inbox copy of a lawyer's reply also dropped into Thomas's Inbox.
+    story.msgs[a.legal_reply].duplicate_into = Some(Thomas);
+    plant(
+        story,
+        a.legal_reply,
+        "exact-duplicate",
+        "byte-identical to {other} (same Delivered-To: claire.dumont): one message copied into a mailbox it was never delivered to",
+    );
+}

@@ -1,0 +1,218 @@
+//! Writes sample_dumps/README.md from the generated layout, so the table of planted cases
+//! and the pointers to benign oddities can never drift from the files themselves.
+
+use crate::cast::P;
+use crate::layout::Layout;
+use crate::plot::Anchors;
+use crate::render::Copy;
+use crate::story::Story;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) -> String {
+    let count = |pred: &dyn Fn(&str) -> bool| layout.files.keys().filter(|k| pred(k)).count();
+    let eml = count(&|k| k.ends_with(".eml"));
+    let maildir = count(&|k| k.starts_with("maildir/"));
+    let mbox_messages: usize = layout
+        .files
+        .iter()
+        .filter(|(k, _)| k.ends_with(".mbox"))
+        .map(|(_, v)| {
+            String::from_utf8_lossy(v)
+                .split('\n')
+                .filter(|l| l.starts_with("From "))
+                .count()
+        })
+        .sum();
+    let documents = count(&|k| k.starts_with("documents/"));
+    let mut s = String::new();
+    s.push_str("# Sample dump: the Corvel Énergie leak\n\n");
+    s.push_str("A small, entirely fictional leaked-mailbox dump used to demonstrate and test `leakprov`.\n");
+    s.push_str("\"Corvel Énergie\" (corvel-energie.fr) is an invented French wind-energy developer preparing a tender\n");
+    s.push_str("for the (invented) Vesle wind farm between October 2016 and May 2017. The mailboxes of four employees\n");
+    s.push_str("leaked; among ~300 genuine-looking messages a few were planted or altered. Every person, company,\n");
+    s.push_str("address and IP address in it is made up (external IPs of the invented companies are in the\n");
+    s.push_str("documentation ranges 198.51.100.0/24 and 203.0.113.0/24).\n\n");
+    s.push_str("## Regenerating\n\n");
+    s.push_str("```\ncargo run --example make_sample_dump            # writes sample_dumps/\ncargo run --example make_sample_dump -- /tmp/x   # or another directory\n```\n\n");
+    s.push_str("The generator (`examples/make_sample_dump/`) is deterministic: a fixed-seed SplitMix64, no clock,\n");
+    s.push_str(
+        "no hash-map iteration. Two runs give byte-identical trees. It deletes and rewrites only\n",
+    );
+    s.push_str("`corvel-leak/`, `expected.json` and this README inside the output directory.\n\n");
+    s.push_str("## Contents\n\n");
+    s.push_str(&format!(
+        "`corvel-leak/` holds {} files, {} bytes in all:\n\n",
+        layout.files.len(),
+        size
+    ));
+    s.push_str(&format!("- {eml} `.eml` files: `mailboxes/claire.dumont/{{Inbox,Sent}}/NNNN.eml` (numbered by delivery time) and\n  `mailboxes/thomas.nguyen/{{Inbox,Sent}}/<subject>.eml` (named after the subject, non-ASCII names included);\n"));
+    s.push_str(&format!("- {mbox_messages} messages in two mboxrd files: `mailboxes/julien.marchand/Archives 2016.mbox` and `Inbox.mbox`\n  (locator `mbox:N` is the 1-based index of the message in its file);\n"));
+    s.push_str(&format!("- {maildir} messages in the maildir `maildir/sophie.leclerc/{{cur,new}}/` (no `tmp/`: it would be empty, and git cannot keep an empty folder);\n"));
+    s.push_str(&format!("- {documents} files in `documents/` (docx, xlsx, pdf, and a Word temp file `~WRL0003.tmp` of random bytes);\n"));
+    s.push_str("- `notes/a_faire_depot_AO.txt`, a plain-text to-do list.\n\n");
+    s.push_str(&format!(
+        "Messages written: {} (many exist in several mailboxes).\n\n",
+        story.msgs.len()
+    ));
+    s.push_str("Senders and their programs (each sender's mail looks alike):\n\n");
+    s.push_str("| sender | address | program(s) | Date written as |\n|---|---|---|---|\n");
+    for row in [
+        [
+            "Claire Dumont (CEO)",
+            "claire.dumont@corvel-energie.fr",
+            "Outlook 2016 + on-prem Exchange; iPhone Mail evenings/weekends",
+            "local +0100/+0200",
+        ],
+        [
+            "Julien Marchand (CFO)",
+            "julien.marchand@corvel-energie.fr",
+            "Outlook 2016 + on-prem Exchange",
+            "local",
+        ],
+        [
+            "Sophie Leclerc (communication)",
+            "sophie.leclerc@corvel-energie.fr",
+            "Apple Mail (macOS); iPhone Mail",
+            "local",
+        ],
+        [
+            "Thomas Nguyen (project manager)",
+            "thomas.nguyen@corvel-energie.fr",
+            "Thunderbird 45 (Windows), format=flowed, 8bit",
+            "local",
+        ],
+        [
+            "Hélène Berthier (law firm)",
+            "h.berthier@berthier-avocats.fr",
+            "Outlook 2016 + Exchange Online",
+            "UTC +0000",
+        ],
+        [
+            "Marc Lefebvre (consultant)",
+            "marc.lefebvre.conseil@gmail.com",
+            "Gmail web",
+            "local; Gmail hops in Pacific time",
+        ],
+        [
+            "Nadia Benali (journalist)",
+            "nadia.benali@yahoo.com",
+            "Yahoo Mail web; Yahoo Android app",
+            "+0000 (UTC)",
+        ],
+        [
+            "Klaus Weber (German supplier)",
+            "k.weber@windtech-gmbh.de",
+            "Thunderbird 45 (Linux), German UI (AW:)",
+            "local (Hamburg)",
+        ],
+        [
+            "David Miller (US investor)",
+            "dmiller@atlanticwindpartners.com",
+            "Apple Mail; iPhone Mail",
+            "-0500/-0400 (Boston)",
+        ],
+        [
+            "FEE newsletter (Sympa list)",
+            "veille@fee.asso.fr",
+            "Sympa",
+            "GMT",
+        ],
+        [
+            "PLACE tender platform",
+            "nepasrepondre@marches-publics.gouv.fr",
+            "PHP script",
+            "no weekday",
+        ],
+    ] {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            row[0], row[1], row[2], row[3]
+        ));
+    }
+    s.push_str("\nClient versions follow the real release calendar (Apple Mail 10.0 -> 10.3, iOS 14B72 -> 14E304,\nThunderbird 45.4.0 -> 45.8.0), so one sender's X-Mailer changes over time: that is an update, not a forgery.\n\n");
+
+    s.push_str("## Planted cases\n\n");
+    s.push_str("`expected.json` lists them as `{\"planted\": [{path, locator, check, why}]}`, sorted by path then locator.\n");
+    s.push_str("A group (exact duplicates, a Message-ID conflict) is listed once, at the member whose path sorts first;\n");
+    s.push_str("`why` names the other member. Each planted message is otherwise consistent, so it should trigger only its own check.\n\n");
+    s.push_str("| path | locator | check | what was forged |\n|---|---|---|---|\n");
+    for p in &layout.planted {
+        s.push_str(&format!(
+            "| `{}` | {} | `{}` | {} |\n",
+            cell(&p.path),
+            p.locator
+                .as_deref()
+                .map(|l| format!("`{l}`"))
+                .unwrap_or_else(|| "-".into()),
+            p.check,
+            cell(&p.why)
+        ));
+    }
+    s.push_str("\n`dkim-domain-misaligned` has no case yet: no message carries a DKIM-Signature (one will be added with DKIM signing).\n\n");
+
+    s.push_str("## Benign oddities (must NOT be flagged)\n\n");
+    let pair = &layout.places[anchors.pair];
+    let pair_list: Vec<String> = pair.iter().map(|p| format!("`{}`", p.display())).collect();
+    let budget = &layout.places[anchors.budget_first];
+    let budget_claire = budget
+        .iter()
+        .find(|p| p.copy == Copy::Inbox(P::Claire))
+        .map(|p| p.display())
+        .unwrap_or_default();
+    let crlf: Vec<String> = story
+        .msgs
+        .iter()
+        .filter(|m| m.crlf)
+        .flat_map(|m| {
+            layout.places[m.id]
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+        })
+        .collect();
+    let bare: Vec<String> = story
+        .msgs
+        .iter()
+        .filter(|m| m.bare_export)
+        .flat_map(|m| {
+            layout.places[m.id]
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+        })
+        .collect();
+    s.push_str(&format!(
+        "- **Same message in several mailboxes.** Internal mail exists once per mailbox: the sender's Sent copy has no trace\n  fields, each Inbox copy adds Return-Path, Delivered-To and Received fields, but the originator fields and the body\n  are identical. Same Message-ID, same body: not a conflict. Example (Thomas -> Claire, Cc Julien): {}.\n",
+        pair_list.join(", ")
+    ));
+    s.push_str(&format!(
+        "- **An attachment that is also a standalone document.** `documents/Budget_2017_v3.xlsx` is byte-identical to the\n  attachment of Julien's \"Budget 2017 - version 3\" (e.g. `{budget_claire}`) and of its other Inbox copies.\n  Every attached document was created and last modified before the Date of the message carrying it.\n"
+    ));
+    s.push_str(&format!(
+        "- **CRLF line endings** (a Windows export): {}.\n",
+        crlf.join(", ")
+    ));
+    s.push_str("- **Daylight-saving changes.** Paris switched to +0100 on 2016-10-30 and back to +0200 on 2017-03-26; Boston\n  on 2016-11-06 and 2017-03-12. Threads \"Planning raccordement Vesle\" (28 -> 31 Oct 2016) and \"Dépôt AO - planning de\n  la dernière ligne droite\" (24 -> 27 Mar 2017) cross a change; \"Vesle - due diligence timetable\" falls in the\n  two weeks when Boston is only five hours behind Paris.\n");
+    s.push_str("- **Exchange internal hops stamped in local time** (`with mapi id 15.01.0845.034; Tue, 2 May 2017 09:14:01 +0200`),\n  Postfix hops with a space-padded day and a zone comment (`Tue,  2 May 2017 ... +0200 (CEST)`), Gmail hops in\n  Pacific time (`-0700 (PDT)`), Exchange Online and Yahoo hops in UTC: different offsets, same instants.\n");
+    s.push_str("- **Received fields folded inside their date** (`... id 15.1.845.34; Thu, 9 Mar\\n 2017 14:04:14 +0100`), as\n  Exchange folds them: unfold (RFC 5322 2.2.3) before parsing.\n");
+    s.push_str("- **Outlook replies quote without `>`**: the parent follows a `De : / Envoyé : / À : / Objet :` block (French UI);\n  Apple Mail, Thunderbird, Gmail and Yahoo quote with `>` under their own attribution lines.\n");
+    s.push_str("- **Replies from another time zone** (David Miller in Boston answering Paris, Klaus Weber in Hamburg).\n");
+    s.push_str("- **Mailing-list mail** (`[veille-eolien] Lettre de veille n°NN`): List-Id, Precedence: list, a footer appended\n  by the list, `Date: ... GMT` (obsolete zone name, RFC 5322 4.3), and two hops on the list server.\n");
+    s.push_str("- **Date without day-of-week** on the tender platform's notices (`Date: 20 Feb 2017 14:03:12 +0100`, valid per RFC 5322 3.3).\n");
+    s.push_str("- **Date with a trailing comment** from Yahoo (`+0000 (UTC)`).\n");
+    s.push_str(&format!(
+        "- **An Inbox message exported without any trace field** (no Received, Return-Path or Delivered-To): {}.\n  Sent copies never have Received fields either.\n",
+        bare.join(", ")
+    ));
+    s.push_str("- **Sent copies have no Delivered-To**, and Gmail's first hop (`Received: by 10.80.x.x with HTTP`) sits among the\n  originator fields below MIME-Version, as Gmail writes it.\n");
+    s.push_str("- **mboxrd quoting.** In `Inbox.mbox`, David Miller's \"Vesle - term sheet\" body has a line starting with\n  `From our side`, stored as `>From our side` (unquote one `>` when reading). Thunderbird space-stuffs such lines\n  instead (format=flowed, RFC 3676 4.4).\n");
+    s.push_str("- **Non-ASCII file names** (`Réunion budget.eml`, `Dépôt AO ...`), files named `... (2).eml` for repeated subjects,\n  maildir names with flags (`:2,S`, `:2,RS`; unread mail in `new/` without flags).\n");
+    s.push_str("- **Two programs for one sender**: Claire (Outlook, iPhone in the evening and at weekends), Sophie and David\n  (Apple Mail, iPhone), Nadia (Yahoo web, Yahoo Android). Each program stays consistent with itself.\n");
+    s.push_str("- **Not mail at all:** `documents/~WRL0003.tmp` (random bytes) and `notes/a_faire_depot_AO.txt`.\n");
+    s.push_str("\n## Notes for scanner authors\n\n");
+    s.push_str("- The planted messages tell one story: someone inflated the grid-connection overrun from 1,2 M€ to 4,8 M€\n  (forged Sent copy, fake-Outlook \"validation\" from Julien, a journalist's source quoting 4,8 M€), back-dated\n  a legal opinion, and slipped a reply into a thread. The genuine record (Thomas's Inbox copy, his quoted reply,\n  `notes/a_faire_depot_AO.txt`) says 1,2 M€.\n");
+    s.push_str("- Only the four leaked mailboxes exist; mail between outsiders is absent, and replies often refer (In-Reply-To)\n  to messages that are not in the dump. That is normal and must not be flagged.\n");
+    s.push_str("- The dump's `mbox:N` locators count messages in file order, starting at 1; the maildir and .eml files have no locator.\n");
+    s
+}
