@@ -86,9 +86,8 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
                     let why = [a, b]
                         .into_iter()
                         .flatten()
-                        .filter_map(|r| r.as_ref().err())
+                        .find_map(|r| r.as_ref().err())
                         .cloned()
-                        .next()
                         .unwrap_or_else(|| "content not read again".into());
                     conflicts.push((
                         other,
@@ -209,10 +208,10 @@ fn differences(a: &Normalized, b: &Normalized, a_list: bool, b_list: bool) -> Op
 /// Mailing lists prefix the Subject with their `[tag]`.
 fn strip_list_tag(subject: &str) -> &str {
     let s = subject.trim_start();
-    if let Some(rest) = s.strip_prefix('[') {
-        if let Some(end) = rest.find(']') {
-            return rest[end + 1..].trim_start();
-        }
+    if let Some(rest) = s.strip_prefix('[')
+        && let Some(end) = rest.find(']')
+    {
+        return rest[end + 1..].trim_start();
     }
     s
 }

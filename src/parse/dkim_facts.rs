@@ -198,11 +198,11 @@ fn verify(
     if detail.is_some() {
         facts.detail = detail;
     }
-    if signature == "fail" {
-        if let Some(body) = body {
-            facts.whitespace_repair =
-                find_whitespace_repair(sig, headers, index, body, key).map(|r| r.to_string());
-        }
+    if signature == "fail"
+        && let Some(body) = body
+    {
+        facts.whitespace_repair =
+            find_whitespace_repair(sig, headers, index, body, key).map(|r| r.to_string());
     }
 }
 
