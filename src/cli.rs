@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
+use std::sync::Arc;
+
+use crate::config::{Config, Tolerances};
+use crate::dkim::KeyStore;
 use crate::finding::Severity;
 
 const SCAN_EXAMPLES: &str = "\
@@ -67,6 +70,22 @@ pub struct ScanArgs {
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Public DKIM keys for offline verification: a file, or a folder of files, of lines
+    /// `selector._domainkey.domain <TXT record value>` (as DNS zone files write them).
+    #[arg(long, value_name = "PATH")]
+    pub dkim_keys: Option<PathBuf>,
+    /// date-received-mismatch: how much later than the Received hops a Date may be.
+    #[arg(long, value_name = "MIN", default_value_t = 15)]
+    pub date_ahead_minutes: u32,
+    /// date-received-mismatch: how much earlier than the first Received hop a Date may be.
+    #[arg(long, value_name = "HOURS", default_value_t = 48)]
+    pub date_behind_hours: u32,
+    /// received-out-of-order: how far back in time one hop may step from the one below it.
+    #[arg(long, value_name = "MIN", default_value_t = 10)]
+    pub hop_skew_minutes: u32,
+    /// thread-chronology: how much earlier than its parent a reply may be dated.
+    #[arg(long, value_name = "MIN", default_value_t = 5)]
+    pub reply_skew_minutes: u32,
     /// Exit with code 1 when a finding of this severity or higher exists.
     #[arg(long, value_name = "high|medium|low", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
@@ -135,6 +154,18 @@ impl ScanArgs {
         if let Some(n) = self.threads {
             cfg.threads = n;
         }
+        if let Some(path) = &self.dkim_keys {
+            let store = KeyStore::load(path).map_err(|e| {
+                anyhow::anyhow!("cannot use the DKIM keys in {}: {e}", path.display())
+            })?;
+            cfg.dkim_keys = Some(Arc::new(store));
+        }
+        cfg.tolerances = Tolerances {
+            date_ahead: i64::from(self.date_ahead_minutes) * 60,
+            date_behind: i64::from(self.date_behind_hours) * 3600,
+            hop_backstep: i64::from(self.hop_skew_minutes) * 60,
+            reply_before_parent: i64::from(self.reply_skew_minutes) * 60,
+        };
         cfg.args = argv;
         Ok((cfg, outputs))
     }

@@ -12,6 +12,9 @@ use crate::item::Item;
 
 mod date_received_mismatch;
 mod date_weekday_mismatch;
+mod dkim_body_hash_mismatch;
+mod dkim_domain_misaligned;
+mod dkim_signature_invalid;
 mod exact_duplicate;
 mod malformed_header;
 mod message_id_conflict;
@@ -74,6 +77,9 @@ pub static CHECKS: &[&Check] = &[
     &received_out_of_order::CHECK,
     &message_id_conflict::CHECK,
     &thread_chronology::CHECK,
+    &dkim_body_hash_mismatch::CHECK,
+    &dkim_signature_invalid::CHECK,
+    &dkim_domain_misaligned::CHECK,
 ];
 
 /// Runs every item check on one item.
@@ -175,6 +181,31 @@ pub(crate) mod test_support {
     /// A standalone message item parsed from `raw` (LF line endings are fine).
     pub fn email_item(raw: &str) -> Item {
         email_item_at("test.eml", raw)
+    }
+
+    /// A message item parsed with DKIM keys available.
+    pub fn email_item_with(raw: &str, cfg: &Config) -> Item {
+        let mut out = Output::default();
+        let locator = Locator::root();
+        let at = At {
+            path: "test.eml",
+            locator: &locator,
+            source: Source::File,
+            truncated: false,
+        };
+        let mut item = Item::new("test.eml".into(), Locator::root(), ItemKind::Email);
+        item.size = raw.len() as u64;
+        item.email = parse_email(raw.as_bytes(), at, cfg, &mut out).map(Box::new);
+        item
+    }
+
+    /// The checks of `check` on `item`, with `cfg`.
+    pub fn run_on(check: &super::Check, item: &Item, cfg: &Config) -> Vec<crate::finding::Finding> {
+        let mut out = Vec::new();
+        if let super::Run::Item(run) = check.run {
+            run(item, cfg, &mut out);
+        }
+        out
     }
 
     pub fn email_item_at(path: &str, raw: &str) -> Item {

@@ -27,6 +27,7 @@ mod canon;
 mod keys;
 mod keystore;
 mod repair;
+pub mod sign;
 mod tags;
 mod verify;
 
@@ -35,7 +36,7 @@ mod rfc_vector_tests;
 #[cfg(test)]
 mod signed_tests;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 use std::fmt;
 

@@ -29,6 +29,9 @@ pub struct DkimFacts {
     pub bh: Option<String>,
     /// "pass", "fail", or "error" (the signature or message could not be read).
     pub body_hash: &'static str,
+    /// The body hash computed here (base64), to compare with bh=.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bh_computed: Option<String>,
     /// "pass", "fail", "no-key" (no key supplied: not a finding), "unsupported"
     /// (algorithm not implemented), or "error".
     pub signature: &'static str,
@@ -164,6 +167,7 @@ fn verify(
         Some(body) => {
             let outcome = check_body_hash(sig, body);
             facts.body_hash = if outcome.matches { "pass" } else { "fail" };
+            facts.bh_computed = Some(outcome.computed_b64.clone());
             if outcome.unsigned_tail_len > 0 {
                 facts.unsigned_tail_bytes = Some(outcome.unsigned_tail_len);
             }
