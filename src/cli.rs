@@ -39,6 +39,16 @@ pub enum Command {
     /// Scan a dump folder and write the reports.
     #[command(after_help = SCAN_EXAMPLES)]
     Scan(ScanArgs),
+    /// Hash every file of a dump and write its manifest (no analysis).
+    #[command(
+        after_help = "Example:\n  leakprov hash ./dump --out ./case-2017\n      writes ./case-2017/manifest.sha256 (verify with `leakprov verify` or `sha256sum -c`)"
+    )]
+    Hash(HashArgs),
+    /// Re-hash a dump and compare it with a manifest: changed, missing and new files.
+    #[command(
+        after_help = "Exit codes: 0 the dump matches the manifest; 1 something differs; 2 usage error.\n\nExample:\n  leakprov verify ./dump --manifest ./leakprov-report/manifest.sha256"
+    )]
+    Verify(VerifyArgs),
     /// List the checks leakprov runs.
     Checks {
         /// Print the full catalogue as Markdown (the content of docs/checks.md).
@@ -91,6 +101,68 @@ pub struct ScanArgs {
     pub fail_on: Option<Severity>,
 }
 
+#[derive(Debug, Args)]
+pub struct HashArgs {
+    /// The dump folder; opened read-only, never written to.
+    pub dump: PathBuf,
+    /// Folder for manifest.sha256.
+    #[arg(long, value_name = "DIR", default_value = "leakprov-report")]
+    pub out: PathBuf,
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The dump folder.
+    pub dump: PathBuf,
+    /// The manifest written by `scan` or `hash` (or by `sha256sum` run from the dump root).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: PathBuf,
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The dump root, canonical, after checking it is a folder (usage error otherwise).
+pub fn dump_root(dump: &Path) -> Result<PathBuf> {
+    let meta = std::fs::metadata(dump).with_context(|| {
+        format!(
+            "cannot use {} as the dump: it does not exist or cannot be read",
+            dump.display()
+        )
+    })?;
+    if !meta.is_dir() {
+        bail!(
+            "{} is not a folder: point leakprov at the folder that holds the dump",
+            dump.display()
+        );
+    }
+    dump.canonicalize()
+        .with_context(|| format!("cannot resolve {}", dump.display()))
+}
+
+/// Thread count from `-j`, or the number of CPUs.
+pub fn threads(requested: Option<usize>) -> Result<usize> {
+    match requested {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)),
+    }
+}
+
 fn parse_severity(text: &str) -> Result<Severity, String> {
     match Severity::parse(text) {
         Some(Severity::Info) | None => Err("expected high, medium or low".into()),
@@ -118,25 +190,8 @@ pub enum Dest {
 impl ScanArgs {
     /// Validates the arguments against the file system. Every error here is a usage error (exit 2).
     pub fn resolve(&self, argv: Vec<String>) -> Result<(Config, Outputs)> {
-        let meta = std::fs::metadata(&self.dump).with_context(|| {
-            format!(
-                "cannot use {} as the dump: it does not exist or cannot be read",
-                self.dump.display()
-            )
-        })?;
-        if !meta.is_dir() {
-            bail!(
-                "{} is not a folder: point leakprov at the folder that holds the dump",
-                self.dump.display()
-            );
-        }
-        let root = self
-            .dump
-            .canonicalize()
-            .with_context(|| format!("cannot resolve {}", self.dump.display()))?;
-        if self.threads == Some(0) {
-            bail!("--threads must be at least 1");
-        }
+        let root = dump_root(&self.dump)?;
+        let threads = threads(self.threads)?;
         let outputs = self.outputs();
         if outputs.json == Some(Dest::Stdout) && outputs.jsonl == Some(Dest::Stdout) {
             bail!("--json - and --jsonl - cannot both write to stdout: send one of them to a file");
@@ -151,9 +206,7 @@ impl ScanArgs {
             }
         }
         let mut cfg = Config::new(root);
-        if let Some(n) = self.threads {
-            cfg.threads = n;
-        }
+        cfg.threads = threads;
         if let Some(path) = &self.dkim_keys {
             let store = KeyStore::load(path).map_err(|e| {
                 anyhow::anyhow!("cannot use the DKIM keys in {}: {e}", path.display())

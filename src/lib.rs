@@ -20,6 +20,7 @@ pub mod dkim;
 pub mod domain;
 pub mod error;
 pub mod finding;
+pub mod hash;
 pub mod item;
 pub mod parse;
 pub mod progress;
@@ -27,6 +28,7 @@ pub mod read;
 pub mod report;
 pub mod reread;
 pub mod sniff;
+pub mod verify;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap};
@@ -65,13 +67,30 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         walk.files
             .par_iter()
             .map(|file| {
-                let out = read::read_file(file, cfg, &on_bytes);
-                let mut findings = Vec::new();
-                for item in &out.items {
-                    run_item_checks(item, cfg, &mut findings);
-                }
+                // A panic while handling one file (a bug, or a third-party
+                // parser tripping on hostile bytes) must not end the scan:
+                // it becomes an error record for that file.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let out = read::read_file(file, cfg, &on_bytes);
+                    let mut findings = Vec::new();
+                    for item in &out.items {
+                        run_item_checks(item, cfg, &mut findings);
+                    }
+                    (out, findings)
+                }));
                 progress.file_done();
-                (out, findings)
+                result.unwrap_or_else(|payload| {
+                    let mut out = parse::Output::default();
+                    out.errors.push(error::ItemError::new(
+                        &file.path,
+                        &item::Locator::root(),
+                        format!(
+                            "internal error while analysing this file (please report it): {}; the scan went on without it",
+                            panic_message(&payload)
+                        ),
+                    ));
+                    (out, Vec::new())
+                })
             })
             .collect()
     });
@@ -113,6 +132,14 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         errors,
         manifest,
     })
+}
+
+fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 fn build_manifest(files: &[walk::FileEntry], items: &[item::Item]) -> Vec<u8> {

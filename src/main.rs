@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use leakprov::checks::{CHECKS, catalogue_markdown};
-use leakprov::cli::{Cli, Command, Dest, Outputs, ScanArgs};
+use leakprov::cli::{self, Cli, Command, Dest, HashArgs, Outputs, ScanArgs, VerifyArgs};
 use leakprov::progress::Progress;
 use leakprov::report::{Report, html};
 
@@ -33,14 +33,101 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Scan(args) => match run_scan(&args, argv) {
-            Ok(code) => code,
-            Err(err) => {
-                eprintln!("leakprov: {err:#}");
-                ExitCode::from(2)
-            }
-        },
+        Command::Scan(args) => report_fatal(run_scan(&args, argv)),
+        Command::Hash(args) => report_fatal(run_hash(&args)),
+        Command::Verify(args) => report_fatal(run_verify(&args)),
     }
+}
+
+/// Setup failures are usage errors: message on stderr, exit code 2.
+fn report_fatal(result: Result<ExitCode>) -> ExitCode {
+    result.unwrap_or_else(|err| {
+        eprintln!("leakprov: {err:#}");
+        ExitCode::from(2)
+    })
+}
+
+fn run_hash(args: &HashArgs) -> Result<ExitCode> {
+    let root = cli::dump_root(&args.dump)?;
+    let threads = cli::threads(args.threads)?;
+    if cli::is_inside(&root, &args.out) {
+        anyhow::bail!(
+            "refusing to write {} inside the dump {}: choose an output outside it",
+            args.out.display(),
+            root.display()
+        );
+    }
+    let progress = Progress::new(!args.quiet);
+    let (hashed, errors) = leakprov::hash::hash_tree(&root, threads, &progress)?;
+    let entries = hashed
+        .iter()
+        .filter_map(|h| Some((h.entry.raw_path.clone(), h.sha256.clone().ok()?)))
+        .collect();
+    let manifest = leakprov::report::manifest::manifest(entries);
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create the output folder {}", args.out.display()))?;
+    let path = args.out.join("manifest.sha256");
+    write_file(&path, |w| w.write_all(&manifest))?;
+    for e in &errors {
+        eprintln!("leakprov: {}: {}", e.path, e.error);
+    }
+    if !args.quiet {
+        let bytes: u64 = hashed.iter().map(|h| h.entry.size).sum();
+        eprintln!(
+            "leakprov: hashed {} files ({bytes} bytes), {} unreadable; manifest written to {}",
+            hashed.len(),
+            errors.len(),
+            path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {
+    let root = cli::dump_root(&args.dump)?;
+    let threads = cli::threads(args.threads)?;
+    let bytes = std::fs::read(&args.manifest)
+        .with_context(|| format!("cannot read the manifest {}", args.manifest.display()))?;
+    let manifest = leakprov::verify::parse_manifest(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a sha256sum manifest: {e}",
+            args.manifest.display()
+        )
+    })?;
+    let progress = Progress::new(!args.quiet);
+    let result = leakprov::verify::verify(&root, &manifest, threads, &progress)?;
+    if args.json {
+        let stdout = std::io::stdout();
+        let mut w = BufWriter::new(stdout.lock());
+        serde_json::to_writer_pretty(&mut w, &result)?;
+        writeln!(w)?;
+    } else {
+        let mut w = BufWriter::new(std::io::stdout().lock());
+        for (label, paths) in [
+            ("changed", &result.changed),
+            ("missing", &result.missing),
+            ("new", &result.new),
+            ("unreadable", &result.unreadable),
+        ] {
+            for p in paths {
+                writeln!(w, "{label}: {p}")?;
+            }
+        }
+        w.flush()?;
+        eprintln!(
+            "leakprov: {} files verified, {} changed, {} missing, {} new, {} unreadable",
+            result.verified,
+            result.changed.len(),
+            result.missing.len(),
+            result.new.len(),
+            result.unreadable.len()
+        );
+    }
+    Ok(if result.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn run_scan(args: &ScanArgs, argv: Vec<String>) -> Result<ExitCode> {

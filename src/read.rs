@@ -52,6 +52,14 @@ pub fn open_evidence(path: &std::path::Path) -> std::io::Result<File> {
 
 /// Reads, hashes, sniffs and parses one file. `progress` is told of every byte read.
 pub fn read_file(entry: &FileEntry, cfg: &Config, progress: &(dyn Fn(u64) + Sync)) -> Output {
+    // Test hook, debug builds only: proves that a panic in one worker becomes an
+    // error record and the scan goes on (tests/reliability.rs).
+    if cfg!(debug_assertions)
+        && std::env::var_os("LEAKPROV_TEST_PANIC_ON")
+            .is_some_and(|p| entry.path.ends_with(&*p.to_string_lossy()))
+    {
+        panic!("injected test panic on {}", entry.path);
+    }
     let mut out = Output::default();
     let root = Locator::root();
     let mut file = match open_evidence(&entry.abs) {

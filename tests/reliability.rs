@@ -1,0 +1,133 @@
+//! Reliability: a panic in one worker is contained, and a dump can be verified against its manifest later.
+
+mod common;
+
+use std::fs;
+
+use common::{leakprov, run, scan_json};
+use serde_json::Value;
+
+const MSG: &str = "From: a@example.fr\nTo: b@example.com\nDate: Tue, 2 May 2017 09:14:01 +0200\nSubject: x\n\nbody\n";
+
+fn dump() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("in")).unwrap();
+    for i in 0..5 {
+        fs::write(
+            dir.path().join(format!("in/{i}.eml")),
+            MSG.replace("body", &format!("body {i}")),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_panic_in_one_file_becomes_an_error_record() {
+    if !cfg!(debug_assertions) {
+        return; // the injection hook exists in debug builds only
+    }
+    let dir = dump();
+    let out = leakprov()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--json", "-", "-q"])
+        .env("LEAKPROV_TEST_PANIC_ON", "in/3.eml")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["path"], "in/3.eml");
+    assert!(
+        errors[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("injected test panic")
+    );
+    // The other files were analysed.
+    let emails = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "email")
+        .count();
+    assert_eq!(emails, 4);
+}
+
+#[test]
+fn verify_reports_changed_missing_and_new_files() {
+    let dir = dump();
+    let out_dir = tempfile::tempdir().unwrap();
+    let status = run(leakprov()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(out_dir.path())
+        .arg("-q"));
+    assert_eq!(status.status.code(), Some(0));
+    let manifest = out_dir.path().join("manifest.sha256");
+
+    let clean = run(leakprov()
+        .arg("verify")
+        .arg(dir.path())
+        .arg("--manifest")
+        .arg(&manifest)
+        .arg("-q"));
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    assert!(clean.stdout.is_empty());
+
+    fs::write(dir.path().join("in/1.eml"), MSG.replace("body", "altered")).unwrap();
+    fs::remove_file(dir.path().join("in/2.eml")).unwrap();
+    fs::write(dir.path().join("in/planted.eml"), MSG).unwrap();
+    let dirty = run(leakprov()
+        .arg("verify")
+        .arg(dir.path())
+        .arg("--manifest")
+        .arg(&manifest)
+        .args(["--json", "-q"]));
+    assert_eq!(dirty.status.code(), Some(1));
+    let result: Value = serde_json::from_slice(&dirty.stdout).unwrap();
+    assert_eq!(result["changed"], serde_json::json!(["in/1.eml"]));
+    assert_eq!(result["missing"], serde_json::json!(["in/2.eml"]));
+    assert_eq!(result["new"], serde_json::json!(["in/planted.eml"]));
+    assert_eq!(result["verified"], 3);
+}
+
+#[test]
+fn hash_writes_the_same_manifest_as_scan() {
+    let dir = dump();
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    run(leakprov()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(a.path())
+        .arg("-q"));
+    let hashed = run(leakprov()
+        .arg("hash")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(b.path())
+        .arg("-q"));
+    assert_eq!(hashed.status.code(), Some(0));
+    assert_eq!(
+        fs::read(a.path().join("manifest.sha256")).unwrap(),
+        fs::read(b.path().join("manifest.sha256")).unwrap()
+    );
+    let (_, report) = scan_json(dir.path(), &[]);
+    assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    let inside = run(leakprov()
+        .arg("hash")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(dir.path().join("m")));
+    assert_eq!(inside.status.code(), Some(2));
+}
