@@ -106,7 +106,8 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     items.sort_by(|a, b| a.key().cmp(&b.key()));
 
     progress.phase("corpus checks");
-    let corpus = Corpus::build_with_contents(&items, cfg);
+    let source = corpus::DumpSource { cfg };
+    let corpus = Corpus::build(&items, &source);
     pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
