@@ -18,6 +18,7 @@ mod dkim_signature_invalid;
 mod exact_duplicate;
 mod malformed_header;
 mod message_id_conflict;
+mod quoted_text_mismatch;
 mod received_out_of_order;
 mod thread_chronology;
 
@@ -77,6 +78,7 @@ pub static CHECKS: &[&Check] = &[
     &received_out_of_order::CHECK,
     &message_id_conflict::CHECK,
     &thread_chronology::CHECK,
+    &quoted_text_mismatch::CHECK,
     &dkim_body_hash_mismatch::CHECK,
     &dkim_signature_invalid::CHECK,
     &dkim_domain_misaligned::CHECK,

@@ -22,6 +22,7 @@ use crate::parse::date::{ParsedDate, parse_date, rfc3339};
 use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
 use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
 use crate::parse::normalize::{Normalized, normalize};
+use crate::parse::quote::has_quote;
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -150,6 +151,8 @@ pub struct EmailFacts {
     /// attachments): copies differing only in delivery headers, folding,
     /// line endings or trailing blank lines share it.
     pub content_sha256: String,
+    /// The body quotes another message (`>` lines or an Outlook block).
+    pub has_quote: bool,
     /// Invalid encoded-words, 8-bit bytes in ASCII-only fields.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub header_problems: Vec<HeaderProblem>,
@@ -233,6 +236,7 @@ fn facts_of(
         attachments: 0,
         resent_date: first("resent-date").map(DateFacts::from_raw),
         content_sha256: String::new(),
+        has_quote: false,
         header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
         truncated: at.truncated,
@@ -260,7 +264,9 @@ fn facts_of(
         .filter(|i| i.locator.0.len() == locator.0.len() + 1)
         .filter_map(|i| i.sha256.clone())
         .collect();
-    facts.content_sha256 = normalize(message, &fields, attachment_hashes).digest();
+    let normalized = normalize(message, &fields, attachment_hashes);
+    facts.has_quote = has_quote(&normalized.body);
+    facts.content_sha256 = normalized.digest();
     facts
 }
 

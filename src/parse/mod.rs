@@ -10,6 +10,7 @@ pub mod email;
 pub mod headers;
 pub mod mbox;
 pub mod normalize;
+pub mod quote;
 
 use crate::error::ItemError;
 use crate::item::Item;
