@@ -20,6 +20,8 @@ pub enum P {
     FeeVeille,
     /// The no-reply robot of the public tender platform.
     Place,
+    /// A Corvel address that Corvel never used, forged by someone mailing through a bulk-mail service.
+    FakeComms,
 }
 
 /// The mail program that wrote a message; it decides Message-ID, boundary, header order and Date style.
@@ -39,6 +41,8 @@ pub enum Client {
     Sympa,
     /// The PHP mailer of the tender platform.
     PhpMailer,
+    /// The campaign engine of a (made-up) bulk-mail service.
+    BulkMailer,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -59,6 +63,8 @@ pub enum Org {
     Atlantic,
     Fee,
     Place,
+    /// bulk-mailer.example.net, the service the forger used.
+    BulkMailer,
 }
 
 pub struct Person {
@@ -92,6 +98,7 @@ pub fn person(p: P) -> &'static Person {
         P::FeeList => &FEE_LIST,
         P::FeeVeille => &FEE_VEILLE,
         P::Place => &PLACE,
+        P::FakeComms => &FAKE_COMMS,
     }
 }
 
@@ -258,6 +265,21 @@ static PLACE: Person = Person {
     client_ip: ("", ""),
 };
 
+static FAKE_COMMS: Person = Person {
+    first: "",
+    name: "Corvel Énergie - Communication",
+    addr: "communication@corvel-energie.fr",
+    zone: Zone::CentralEurope,
+    ui: Lang::Fr,
+    desk: Client::BulkMailer,
+    phone: None,
+    // Not Org::Corvel: the mail comes from the bulk mailer's servers, whatever its From says.
+    org: Org::BulkMailer,
+    signature: "Contact presse : Sophie Leclerc - +33 6 71 82 93 04",
+    office_hours: false,
+    client_ip: ("", ""),
+};
+
 /// Corvel's mailbox servers: each employee's mailbox lives on one of the two.
 pub fn exchange_server(p: P) -> &'static str {
     match p {
@@ -288,6 +310,7 @@ pub fn outbound_host(org: Org) -> (&'static str, &'static str) {
         Org::Atlantic => ("smtp.atlanticwindpartners.com", "198.51.100.40"),
         Org::Fee => ("listes.fee.asso.fr", "203.0.113.80"),
         Org::Place => ("relay.marches-publics.gouv.fr", "203.0.113.120"),
+        Org::BulkMailer => ("mta7.bulk-mailer.example.net", "203.0.113.57"),
     }
 }
 

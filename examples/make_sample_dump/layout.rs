@@ -16,6 +16,9 @@ pub struct Planted {
     pub locator: Option<String>,
     pub check: &'static str,
     pub why: String,
+    /// The scan option the case needs to be found ("--dkim-keys"), when it needs one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<&'static str>,
 }
 
 /// Where one copy of a message ended up.
@@ -312,6 +315,7 @@ fn planted(story: &Story, places: &[Vec<Place>], duplicate: Option<&Place>) -> V
             locator: chosen.locator,
             check: p.check,
             why,
+            needs: p.needs,
         });
     }
     out.sort_by(|a, b| (&a.path, &a.locator).cmp(&(&b.path, &b.locator)));

@@ -44,6 +44,11 @@ pub fn message_id(r: &mut Rng, client: Client, from: P, at: Instant) -> String {
             r.hex_upper(6)
         ),
         Client::PhpMailer => format!("<{}@www.marches-publics.gouv.fr>", r.hex_lower(32)),
+        Client::BulkMailer => format!(
+            "<{}.{}@bulk-mailer.example.net>",
+            clock::local(clock::Zone::Utc, at).format("%Y%m%d%H%M%S"),
+            r.hex_lower(20)
+        ),
     }
 }
 
@@ -189,7 +194,7 @@ pub fn body(rng: &mut Rng, s: &Spec, client: Client, parent: Option<&Msg>) -> St
             pw.addr,
             quoted(&p.text)
         ),
-        Client::Sympa | Client::PhpMailer => String::new(),
+        Client::Sympa | Client::PhpMailer | Client::BulkMailer => String::new(),
     };
     own.push('\n');
     own.push_str(&q);

@@ -398,7 +398,9 @@ const NEWS: &[&str] = &[
     "Les professionnels se réuniront au colloque national éolien les 2 et 3 octobre.",
 ];
 
-const LIST_FOOTER: &str = "-- \nVous recevez ce message parce que vous êtes abonné(e) à la liste veille-eolien@listes.fee.asso.fr.\nDésinscription : https://listes.fee.asso.fr/sympa/sigrequest/veille-eolien\n";
+/// Appended by the list server to every message it distributes (see `render`), after the
+/// sender's server signed it.
+pub const LIST_FOOTER: &str = "-- \nVous recevez ce message parce que vous êtes abonné(e) à la liste veille-eolien@listes.fee.asso.fr.\nDésinscription : https://listes.fee.asso.fr/sympa/sigrequest/veille-eolien\n";
 
 /// The trade association's newsletter (Sympa list), to Sophie and Thomas every three weeks.
 fn newsletters(story: &mut Story) {
@@ -408,7 +410,7 @@ fn newsletters(story: &mut Story) {
         let at = t + story.rng.range(0, 3000);
         let a = story.rng.below(NEWS.len() as u64) as usize;
         let body = format!(
-            "Lettre de veille n°{seq}\n\n- {}\n- {}\n- {}\n\n{}\n\n{LIST_FOOTER}",
+            "Lettre de veille n°{seq}\n\n- {}\n- {}\n- {}\n\n{}\n",
             NEWS[a],
             NEWS[(a + 3) % NEWS.len()],
             NEWS[(a + 5) % NEWS.len()],

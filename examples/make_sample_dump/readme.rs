@@ -1,10 +1,11 @@
 //! Writes sample_dumps/README.md from the generated layout, so the table of planted cases
 //! and the pointers to benign oddities can never drift from the files themselves.
 
-use crate::cast::P;
+use crate::cast::{Client, P};
 use crate::layout::Layout;
 use crate::plot::Anchors;
 use crate::render::Copy;
+use crate::signers::{SIGNERS, fee_signs_from};
 use crate::story::Story;
 
 fn cell(s: &str) -> String {
@@ -37,11 +38,18 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str("documentation ranges 198.51.100.0/24 and 203.0.113.0/24).\n\n");
     s.push_str("## Regenerating\n\n");
     s.push_str("```\ncargo run --example make_sample_dump            # writes sample_dumps/\ncargo run --example make_sample_dump -- /tmp/x   # or another directory\n```\n\n");
+    s.push_str("Then scan it with the signers' public keys, so that DKIM signatures are verified, not only their body hashes:\n\n");
+    s.push_str("```\ncargo run --release -- scan sample_dumps/corvel-leak --dkim-keys sample_dumps/dkim-keys.txt\n```\n\n");
     s.push_str("The generator (`examples/make_sample_dump/`) is deterministic: a fixed-seed SplitMix64, no clock,\n");
     s.push_str(
         "no hash-map iteration. Two runs give byte-identical trees. It deletes and rewrites only\n",
     );
-    s.push_str("`corvel-leak/`, `expected.json` and this README inside the output directory.\n\n");
+    s.push_str("`corvel-leak/`, `expected.json`, `dkim-keys.txt` and this README inside the output directory.\n");
+    s.push_str("The DKIM private keys it signs with are committed in `examples/make_sample_dump/keys/` (RSA 2048,\n");
+    s.push_str("made once with `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`); RSA PKCS#1 v1.5\n");
+    s.push_str(
+        "signatures are deterministic, so the signatures too are identical from run to run.\n\n",
+    );
     s.push_str("## Contents\n\n");
     s.push_str(&format!(
         "`corvel-leak/` holds {} files, {} bytes in all:\n\n",
@@ -53,6 +61,7 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str(&format!("- {maildir} messages in the maildir `maildir/sophie.leclerc/{{cur,new}}/` (no `tmp/`: it would be empty, and git cannot keep an empty folder);\n"));
     s.push_str(&format!("- {documents} files in `documents/` (docx, xlsx, pdf, and a Word temp file `~WRL0003.tmp` of random bytes);\n"));
     s.push_str("- `notes/a_faire_depot_AO.txt`, a plain-text to-do list.\n\n");
+    s.push_str("Beside it, `dkim-keys.txt` holds the public DKIM records of every signing domain, one\n`selector._domainkey.domain v=DKIM1; k=rsa; p=...` per line, the format `--dkim-keys` reads.\n\n");
     s.push_str(&format!(
         "Messages written: {} (many exist in several mailboxes).\n\n",
         story.msgs.len()
@@ -134,8 +143,11 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     }
     s.push_str("\nClient versions follow the real release calendar (Apple Mail 10.0 -> 10.3, iOS 14B72 -> 14E304,\nThunderbird 45.4.0 -> 45.8.0), so one sender's X-Mailer changes over time: that is an update, not a forgery.\n\n");
 
+    dkim_section(&mut s, story, layout);
+
     s.push_str("## Planted cases\n\n");
-    s.push_str("`expected.json` lists them as `{\"planted\": [{path, locator, check, why}]}`, sorted by path then locator.\n");
+    s.push_str("`expected.json` lists them as `{\"planted\": [{path, locator, check, why, needs}]}`, sorted by path then locator;\n");
+    s.push_str("`needs` appears only on a case that a plain scan cannot find: `\"--dkim-keys\"` (scan with `--dkim-keys sample_dumps/dkim-keys.txt`).\n");
     s.push_str("A group (exact duplicates, a Message-ID conflict) is listed once, at the member whose path sorts first;\n");
     s.push_str("`why` names the other member. Each planted message is otherwise consistent, so it should trigger only its own check.\n\n");
     s.push_str("| path | locator | check | what was forged |\n|---|---|---|---|\n");
@@ -149,11 +161,14 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
                 .unwrap_or_else(|| "-".into()),
             p.check,
             cell(&p.why)
+                + &p.needs
+                    .map(|n| format!(" (needs `{n} sample_dumps/dkim-keys.txt`)"))
+                    .unwrap_or_default()
         ));
     }
-    s.push_str("\n`dkim-domain-misaligned` has no case yet: no message carries a DKIM-Signature (one will be added with DKIM signing).\n\n");
+    s.push('\n');
 
-    s.push_str("## Benign oddities (must NOT be flagged)\n\n");
+    s.push_str("## Benign oddities (must NOT be flagged as forgeries)\n\n");
     let pair = &layout.places[anchors.pair];
     let pair_list: Vec<String> = pair.iter().map(|p| format!("`{}`", p.display())).collect();
     let budget = &layout.places[anchors.budget_first];
@@ -209,10 +224,58 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str("- **mboxrd quoting.** In `Inbox.mbox`, David Miller's \"Vesle - term sheet\" body has a line starting with\n  `From our side`, stored as `>From our side` (unquote one `>` when reading). Thunderbird space-stuffs such lines\n  instead (format=flowed, RFC 3676 4.4).\n");
     s.push_str("- **Non-ASCII file names** (`Réunion budget.eml`, `Dépôt AO ...`), files named `... (2).eml` for repeated subjects,\n  maildir names with flags (`:2,S`, `:2,RS`; unread mail in `new/` without flags).\n");
     s.push_str("- **Two programs for one sender**: Claire (Outlook, iPhone in the evening and at weekends), Sophie and David\n  (Apple Mail, iPhone), Nadia (Yahoo web, Yahoo Android). Each program stays consistent with itself.\n");
+    let footer_signed: Vec<String> = story
+        .msgs
+        .iter()
+        .filter(|m| m.client == Client::Sympa && m.date >= fee_signs_from())
+        .flat_map(|m| {
+            layout.places[m.id]
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+        })
+        .collect();
+    s.push_str(&format!(
+        "- **A list footer added after signing** (the one DKIM finding a genuine message gets, at **low**): the FEE's server\n  signs its newsletter from April 2017 on, then Sympa appends its three-line footer, so the body hash (bh=) no longer\n  matches; it matches once the footer is cut, and the header signature verifies. `dkim-body-hash-mismatch` reports\n  it as low, a mailing-list footer: {}.\n",
+        footer_signed.join(", ")
+    ));
+    s.push_str("- **Signed and unsigned mail from one company.** Corvel's relay signs what is submitted to it (Thunderbird, Apple\n  Mail, iPhone); Outlook mail between colleagues stays inside Exchange and is unsigned, and Sent copies never carry a\n  signature (the program saved them before any server saw them). Every delivered copy of one message carries the\n  same DKIM-Signature. An h= naming a field the message lacks (Corvel's `cc`) is valid: the absent field is signed\n  as empty (RFC 6376 5.4), so nobody can add one.\n");
+    s.push_str("- **Signatures on CRLF and mbox copies.** Klaus Weber's signatures (c=relaxed/simple) verify in Thomas's CRLF\n  export and in Julien's mboxrd file: read bare LF as CRLF, and unquote `>From` before hashing.\n");
     s.push_str("- **Not mail at all:** `documents/~WRL0003.tmp` (random bytes) and `notes/a_faire_depot_AO.txt`.\n");
     s.push_str("\n## Notes for scanner authors\n\n");
-    s.push_str("- The planted messages tell one story: someone inflated the grid-connection overrun from 1,2 M€ to 4,8 M€\n  (forged Sent copy, fake-Outlook \"validation\" from Julien, a journalist's source quoting 4,8 M€), back-dated\n  a legal opinion, and slipped a reply into a thread. The genuine record (Thomas's Inbox copy, his quoted reply,\n  `notes/a_faire_depot_AO.txt`) says 1,2 M€.\n");
+    s.push_str("- The planted messages tell one story: someone inflated the grid-connection overrun from 1,2 M€ to 4,8 M€\n  (forged Sent copy, fake-Outlook \"validation\" from Julien, the consultant's Gmail note edited to 4,8 M€, a fake\n  press release sent as Corvel through a bulk-mail service, a journalist's source quoting 4,8 M€), relabelled a draft\n  press answer as sent, back-dated a legal opinion, and slipped a reply into a thread. The genuine record (Thomas's Inbox copy, his quoted reply,\n  `notes/a_faire_depot_AO.txt`) says 1,2 M€.\n");
     s.push_str("- Only the four leaked mailboxes exist; mail between outsiders is absent, and replies often refer (In-Reply-To)\n  to messages that are not in the dump. That is normal and must not be flagged.\n");
     s.push_str("- The dump's `mbox:N` locators count messages in file order, starting at 1; the maildir and .eml files have no locator.\n");
     s
+}
+
+/// The DKIM section: who signs what, where the field sits, and how to verify with the keys.
+fn dkim_section(s: &mut String, story: &Story, layout: &Layout) {
+    let signed = layout
+        .files
+        .values()
+        .map(|bytes| {
+            String::from_utf8_lossy(bytes)
+                .lines()
+                .filter(|l| l.starts_with("DKIM-Signature:"))
+                .count()
+        })
+        .sum::<usize>();
+    s.push_str("## DKIM signatures\n\n");
+    s.push_str(&format!(
+        "{signed} delivered copies carry a DKIM-Signature ({} messages written in all), each added where the real\nsigner adds it: by the sending side's outbound server, so the field sits among the Received fields, above the\nhops written before signing and below those written after. Every signature is rsa-sha256 with a 2048-bit key.\n\n",
+        story.msgs.len()
+    ));
+    s.push_str("| d= | s= | c= | h= | signs |\n|---|---|---|---|---|\n");
+    for signer in SIGNERS {
+        s.push_str(&format!(
+            "| `{}` | `{}` | `{}` | `{}` | {} |\n",
+            signer.domain,
+            signer.selector,
+            signer.c,
+            signer.h(),
+            cell(signer.signs)
+        ));
+    }
+    s.push_str("\nUnsigned: Outlook mail inside Corvel's Exchange, Sent copies, the law firm (Exchange Online without DKIM of its\nown), the US investor's Postfix and the tender platform.\n\n");
+    s.push_str("Without keys, leakprov checks every body hash (bh=) and the alignment of d= with From, and records each\nsignature as `no-key`. With `--dkim-keys sample_dumps/dkim-keys.txt` it also verifies the header signatures (b=):\nevery genuine one passes, and the planted Subject edit fails. The keys in `dkim-keys.txt` are made up with the\ndump: they are not the real keys of gmail.com or yahoo.com.\n\n");
 }

@@ -26,12 +26,18 @@ pub enum Quirk {
     HopBackwards,
     /// Built by Apple Mail but claiming "X-Mailer: Microsoft Outlook 16.0".
     FakeOutlook,
+    /// The delivered copy's body had `.0` replaced by `.1` after it was DKIM-signed.
+    BodyEditedAfterSigning(&'static str, &'static str),
+    /// The delivered copy's Subject was replaced by this after it was DKIM-signed.
+    SubjectEditedAfterSigning(&'static str),
 }
 
 /// A planted case, as `expected.json` lists it.
 pub struct Plant {
     pub check: &'static str,
     pub why: String,
+    /// The scan option without which the case cannot be found (expected.json `needs`).
+    pub needs: Option<&'static str>,
 }
 
 pub struct Attachment {
@@ -274,7 +280,8 @@ impl Story {
             Client::OutlookExchange
             | Client::OutlookOnline
             | Client::GmailWeb
-            | Client::YahooWeb => true,
+            | Client::YahooWeb
+            | Client::BulkMailer => true,
             Client::AppleMail => rng.chance(50),
             _ => false,
         };
