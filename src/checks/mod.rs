@@ -12,6 +12,7 @@ use crate::item::Item;
 
 mod date_weekday_mismatch;
 mod exact_duplicate;
+mod mailer_fingerprint_mismatch;
 mod malformed_header;
 
 /// When a check runs.
@@ -66,6 +67,7 @@ pub static CHECKS: &[&Check] = &[
     &exact_duplicate::CHECK,
     &malformed_header::CHECK,
     &date_weekday_mismatch::CHECK,
+    &mailer_fingerprint_mismatch::CHECK,
 ];
 
 /// Runs every item check on one item.
