@@ -4,6 +4,7 @@
 //! - `walk`: lists the dump without following symlinks;
 //! - `read`: opens each file read-only and streams it once through SHA-256, `sniff` and `parse`;
 //! - `parse`: messages, mbox files, dates: bytes in, compact facts (`item`) out;
+//! - `fingerprint`: the mail-client table (X-Mailer claims, Message-ID and boundary shapes);
 //! - `checks`: the catalogue, one file per check id; item checks run in the workers,
 //!   corpus checks after the walk over `corpus` indexes;
 //! - `finding`, `error`: what the report holds besides items;
@@ -20,6 +21,7 @@ pub mod dkim;
 pub mod domain;
 pub mod error;
 pub mod finding;
+pub mod fingerprint;
 pub mod hash;
 pub mod item;
 pub mod parse;

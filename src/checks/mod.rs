@@ -16,6 +16,7 @@ mod dkim_body_hash_mismatch;
 mod dkim_domain_misaligned;
 mod dkim_signature_invalid;
 mod exact_duplicate;
+mod mailer_fingerprint_mismatch;
 mod malformed_header;
 mod message_id_conflict;
 mod quoted_text_mismatch;
@@ -78,6 +79,7 @@ pub static CHECKS: &[&Check] = &[
     &received_out_of_order::CHECK,
     &message_id_conflict::CHECK,
     &thread_chronology::CHECK,
+    &mailer_fingerprint_mismatch::CHECK,
     &quoted_text_mismatch::CHECK,
     &dkim_body_hash_mismatch::CHECK,
     &dkim_signature_invalid::CHECK,
