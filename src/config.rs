@@ -68,6 +68,8 @@ pub struct Config {
     pub now: DateTime<Utc>,
     pub limits: Limits,
     pub tolerances: Tolerances,
+    /// sender-profile-outlier: senders with fewer messages are not profiled.
+    pub min_profile: usize,
     /// Public keys for offline DKIM verification (`--dkim-keys`); without
     /// them signatures are recorded as `no-key`, which is not a finding.
     pub dkim_keys: Option<Arc<KeyStore>>,
@@ -85,6 +87,7 @@ impl Config {
             now: Utc::now(),
             limits: Limits::default(),
             tolerances: Tolerances::default(),
+            min_profile: 5,
             dkim_keys: None,
         }
     }

@@ -111,6 +111,25 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let source = corpus::DumpSource { cfg };
     let corpus = Corpus::build(&items, &source);
     pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
+    let min = cfg.min_profile as u64;
+    let profiles: Vec<_> = corpus
+        .profiles
+        .senders
+        .values()
+        .filter(|p| p.messages >= min)
+        .cloned()
+        .collect();
+    let domains: Vec<_> = corpus
+        .profiles
+        .domains
+        .values()
+        .filter(|p| p.messages >= min)
+        .map(|p| report::DomainProfile {
+            domain: p.key.clone(),
+            profile: p.clone(),
+        })
+        .collect();
+    drop(corpus);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
@@ -133,6 +152,8 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         items,
         findings,
         errors,
+        profiles,
+        domains,
         manifest,
     })
 }

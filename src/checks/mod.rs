@@ -21,6 +21,7 @@ mod malformed_header;
 mod message_id_conflict;
 mod quoted_text_mismatch;
 mod received_out_of_order;
+mod sender_profile_outlier;
 mod thread_chronology;
 
 /// When a check runs.
@@ -80,6 +81,7 @@ pub static CHECKS: &[&Check] = &[
     &message_id_conflict::CHECK,
     &thread_chronology::CHECK,
     &mailer_fingerprint_mismatch::CHECK,
+    &sender_profile_outlier::CHECK,
     &quoted_text_mismatch::CHECK,
     &dkim_body_hash_mismatch::CHECK,
     &dkim_signature_invalid::CHECK,

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod profiles;
+
 use crate::config::Config;
 use crate::item::{Item, ItemKind};
 use crate::parse::email::normalized_content;
@@ -49,6 +51,8 @@ pub struct Corpus<'a> {
     pub by_sha256: BTreeMap<&'a str, Vec<usize>>,
     /// Messages by Message-ID (without angle brackets), members in item order.
     pub by_message_id: BTreeMap<&'a str, Vec<usize>>,
+    /// Sender and domain fingerprints.
+    pub profiles: profiles::Profiles,
     source: &'a dyn ContentSource,
 }
 
@@ -72,6 +76,7 @@ impl<'a> Corpus<'a> {
             items,
             by_sha256,
             by_message_id,
+            profiles: profiles::build(items),
             source,
         }
     }

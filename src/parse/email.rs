@@ -113,11 +113,19 @@ pub struct RepeatedHeader {
     pub lines: Vec<String>,
 }
 
-/// Top-level MIME structure.
+/// Top-level MIME structure, and how the first text part is encoded (a
+/// client habit: Outlook writes quoted-printable windows-1252 or utf-8,
+/// Apple Mail us-ascii/utf-8 with quoted-printable, git-send-email 8bit...).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MimeFacts {
     pub content_type: Option<String>,
     pub boundary: Option<String>,
+    /// charset of the first text part, lower-cased.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_charset: Option<String>,
+    /// Content-Transfer-Encoding of the first text part, lower-cased.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_encoding: Option<String>,
 }
 
 /// Everything leakprov extracts from one message (`item.email` in the report).
@@ -153,6 +161,9 @@ pub struct EmailFacts {
     pub content_sha256: String,
     /// The body quotes another message (`>` lines or an Outlook block).
     pub has_quote: bool,
+    /// This message's values of the sender-profile features (`corpus::profiles`);
+    /// the time zone as written, before any daylight-saving rule.
+    pub fingerprint: std::collections::BTreeMap<&'static str, String>,
     /// Invalid encoded-words, 8-bit bytes in ASCII-only fields.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub header_problems: Vec<HeaderProblem>,
@@ -237,6 +248,7 @@ fn facts_of(
         resent_date: first("resent-date").map(DateFacts::from_raw),
         content_sha256: String::new(),
         has_quote: false,
+        fingerprint: Default::default(),
         header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
         truncated: at.truncated,
@@ -267,6 +279,7 @@ fn facts_of(
     let normalized = normalize(message, &fields, attachment_hashes);
     facts.has_quote = has_quote(&normalized.body);
     facts.content_sha256 = normalized.digest();
+    facts.fingerprint = crate::corpus::profiles::fingerprint(&facts);
     facts
 }
 
@@ -293,7 +306,15 @@ fn text_list(value: &HeaderValue<'_>) -> Vec<String> {
 
 fn mime_facts(message: &Message<'_>) -> MimeFacts {
     let ct = message.root_part().content_type();
+    let text = message.text_part(0);
     MimeFacts {
+        text_charset: text
+            .and_then(|p| p.content_type())
+            .and_then(|ct| ct.attribute("charset"))
+            .map(|c| c.trim().to_ascii_lowercase()),
+        text_encoding: text
+            .and_then(|p| p.content_transfer_encoding())
+            .map(|e| e.trim().to_ascii_lowercase()),
         content_type: ct.map(|ct| match ct.subtype() {
             Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
             None => ct.ctype().to_ascii_lowercase(),

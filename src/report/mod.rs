@@ -11,11 +11,20 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::corpus::profiles::Profile;
 use crate::error::ItemError;
 use crate::finding::{Finding, Severity};
 use crate::item::Item;
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// A domain's profile: a sender profile whose key is the domain.
+#[derive(Debug, Serialize)]
+pub struct DomainProfile {
+    pub domain: String,
+    #[serde(flatten)]
+    pub profile: Profile,
+}
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -26,6 +35,10 @@ pub struct Report {
     pub items: Vec<Item>,
     pub findings: Vec<Finding>,
     pub errors: Vec<ItemError>,
+    /// Fingerprints of senders with at least `--min-profile` messages.
+    pub profiles: Vec<Profile>,
+    /// The same per sending domain.
+    pub domains: Vec<DomainProfile>,
     /// `sha256sum -c` lines for every regular file; written as manifest.sha256.
     #[serde(skip)]
     pub manifest: Vec<u8>,
