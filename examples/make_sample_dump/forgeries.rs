@@ -307,4 +307,48 @@ pub fn forgeries(story: &mut Story, a: &Anchors) {
         "exact-duplicate",
         "byte-identical to {other} (same Delivered-To: claire.dumont): one message copied into a mailbox it was never delivered to",
     );
+
+    // quoted-text-mismatch: Julien's Outlook reply, in Thomas's Inbox, quotes Thomas's
+    // question with 4,8 M€ where Thomas wrote 1,2 M€. Last, so that the stories and paths of
+    // the cases above do not move: both messages are dated after every other plant.
+    let subject = "Raccordement : montant pour le dossier AO";
+    let mut s = Spec::new(
+        Thomas,
+        &[Julien],
+        Topic::Grid,
+        Lang::Fr,
+        subject,
+        paris(2017, 5, 3, 9, 12, 40),
+    );
+    s.lead = Some("Pour l'attestation de capacités financières, je reprends le chiffrage d'Enedis : le raccordement de la Vesle coûte 1,2 M€ HT, poste source compris. Peux-tu me confirmer que c'est bien le montant retenu dans le plan de financement ?".into());
+    let question = story.add(s);
+    let mut s = Spec::new(
+        Julien,
+        &[Thomas],
+        Topic::Grid,
+        Lang::Fr,
+        subject,
+        paris(2017, 5, 3, 9, 47, 15),
+    );
+    s.parent = Some(question);
+    s.lead = Some("Je te le confirme : c'est bien ce montant qui figure dans le plan de financement, tu peux l'intégrer au dossier.".into());
+    let id = story.add(s);
+    // Outlook inside Exchange: unsigned, so editing the delivered copy breaks no signature.
+    assert_eq!(story.msgs[id].client, Client::OutlookExchange);
+    let text = &story.msgs[id].text;
+    let at = text.find("\nDe : ").expect("Outlook's quote header");
+    let (own, quote) = text.split_at(at);
+    assert_eq!(
+        quote.matches("1,2 M€").count(),
+        1,
+        "one amount in the quote"
+    );
+    assert!(!own.contains("M€"), "Julien's own text names no amount");
+    story.msgs[id].text = format!("{own}{}", quote.replace("1,2 M€", "4,8 M€"));
+    plant(
+        story,
+        id,
+        "quoted-text-mismatch",
+        "Julien's Outlook reply (\"Je te le confirme : c'est bien ce montant\") quotes Thomas's question as \"le raccordement de la Vesle coûte 4,8 M€ HT\", but Thomas wrote 1,2 M€ HT: both copies of the question ({parent_copies}) say 1,2 M€, so the quote is the forged side, edited in Thomas's Inbox copy after delivery (internal Exchange mail, unsigned, so no signature breaks) to make the CFO appear to confirm 4,8 M€ for the tender file",
+    );
 }

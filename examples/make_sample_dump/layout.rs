@@ -309,6 +309,8 @@ fn planted(story: &Story, places: &[Vec<Place>], duplicate: Option<&Place>) -> V
         }
         if let Some(parent) = m.parent {
             why = why.replace("{parent}", &places[parent][0].display());
+            let copies: Vec<String> = places[parent].iter().map(Place::display).collect();
+            why = why.replace("{parent_copies}", &copies.join(" and "));
         }
         out.push(Planted {
             path: chosen.path,

@@ -11,6 +11,7 @@ mod forgeries;
 mod layout;
 mod letter;
 mod mime;
+mod oddities;
 mod office;
 mod originator;
 mod plot;

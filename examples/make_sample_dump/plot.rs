@@ -5,6 +5,7 @@ use crate::cast::{Client, Lang, P};
 use crate::clock::{self, Instant, Zone};
 use crate::documents::{Docs, documents};
 use crate::forgeries::forgeries;
+use crate::oddities::{oddities, partial_quote};
 use crate::prose::Topic;
 use crate::story::{Spec, Story, ThreadPlan};
 
@@ -222,6 +223,8 @@ fn anchors(story: &mut Story, d: &Docs) -> Anchors {
         budget_first: budget_thread[0],
         pair: dst_thread[0],
         legal_reply: legal_thread[2],
+        // Written after the forgeries, so set by `write`.
+        partial_quote: 0,
     }
 }
 
@@ -231,6 +234,8 @@ pub struct Anchors {
     /// A Thomas -> Claire (+Julien) message present in Thomas's Sent, Claire's Inbox and Julien's mbox.
     pub pair: usize,
     pub legal_reply: usize,
+    /// Thomas's inline reply quoting part of Marc's message, re-wrapped (set by `write`).
+    pub partial_quote: usize,
 }
 
 const COMBOS: &[(Topic, Lang, &[P], &[&str])] = &[
@@ -464,32 +469,16 @@ fn tender_notices(story: &mut Story) {
     }
 }
 
-/// Benign singletons: an Inbox message exported without trace fields.
-fn oddities(story: &mut Story) {
-    let mut s = Spec::new(
-        P::Julien,
-        &[P::Claire],
-        Topic::Budget,
-        Lang::Fr,
-        "Notes de frais de mars",
-        paris(2017, 4, 3, 14, 22, 8),
-    );
-    s.lead = Some(
-        "Les notes de frais de mars sont validées, il reste deux justificatifs à fournir.".into(),
-    );
-    let id = story.add(s);
-    story.msgs[id].bare_export = true;
-}
-
 /// Builds the whole story. Returns the anchors the README talks about.
 pub fn write(story: &mut Story) -> Anchors {
     let docs = documents(story);
-    let anchors = anchors(story, &docs);
+    let mut anchors = anchors(story, &docs);
     everyday(story, 34);
     newsletters(story);
     tender_notices(story);
     oddities(story);
     forgeries(story, &anchors);
+    anchors.partial_quote = partial_quote(story);
     // Sophie leaves the last two days of mail unread.
     for m in &mut story.msgs {
         if m.date > paris(2017, 5, 3, 12, 0, 0) {

@@ -211,7 +211,35 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str("- **Daylight-saving changes.** Paris switched to +0100 on 2016-10-30 and back to +0200 on 2017-03-26; Boston\n  on 2016-11-06 and 2017-03-12. Threads \"Planning raccordement Vesle\" (28 -> 31 Oct 2016) and \"Dépôt AO - planning de\n  la dernière ligne droite\" (24 -> 27 Mar 2017) cross a change; \"Vesle - due diligence timetable\" falls in the\n  two weeks when Boston is only five hours behind Paris.\n");
     s.push_str("- **Exchange internal hops stamped in local time** (`with mapi id 15.01.0845.034; Tue, 2 May 2017 09:14:01 +0200`),\n  Postfix hops with a space-padded day and a zone comment (`Tue,  2 May 2017 ... +0200 (CEST)`), Gmail hops in\n  Pacific time (`-0700 (PDT)`), Exchange Online and Yahoo hops in UTC: different offsets, same instants.\n");
     s.push_str("- **Received fields folded inside their date** (`... id 15.1.845.34; Thu, 9 Mar\\n 2017 14:04:14 +0100`), as\n  Exchange folds them: unfold (RFC 5322 2.2.3) before parsing.\n");
-    s.push_str("- **Outlook replies quote without `>`**: the parent follows a `De : / Envoyé : / À : / Objet :` block (French UI);\n  Apple Mail, Thunderbird, Gmail and Yahoo quote with `>` under their own attribution lines.\n");
+    s.push_str("- **Outlook replies quote without `>`**: the parent follows a `De : / Envoyé : / À : / Objet :` block (French UI);\n  Apple Mail, Thunderbird, Gmail and Yahoo quote with `>` under their own attribution lines. Replies with an HTML\n  part carry the same quote in their text/plain part. A quote keeps the parent's line breaks, Thunderbird's\n  format=flowed soft breaks (a trailing space) included.\n");
+    let display = |id: usize| -> Vec<String> {
+        layout.places[id]
+            .iter()
+            .map(|p| format!("`{}`", p.display()))
+            .collect()
+    };
+    let partial = &story.msgs[anchors.partial_quote];
+    let partial_parent = partial.parent.expect("an inline reply has a parent");
+    s.push_str(&format!(
+        "- **A partial, re-wrapped quote.** Thomas answers Marc's \"{}\" inline\n  ({}): he kept only the paragraph he answers, marked the cut with `[...]`, and Thunderbird\n  re-wrapped that paragraph at 72 columns, where Marc's Gmail sent it as one long line\n  ({}). Fewer words and other line breaks than the parent, the same text.\n",
+        partial.topic_line,
+        display(partial.id).join(", "),
+        display(partial_parent).join(", ")
+    ));
+    // Thomas's reply to the message whose Sent copy was forged (the message-id-conflict plant).
+    let two_versions: Vec<String> = story
+        .msgs
+        .iter()
+        .filter(|m| {
+            m.parent
+                .is_some_and(|p| story.msgs[p].forged_sent_text.is_some())
+        })
+        .flat_map(|m| display(m.id))
+        .collect();
+    s.push_str(&format!(
+        "- **A reply whose parent exists in two versions.** Thomas's reply to Claire's \"Surcoût raccordement Vesle\"\n  ({}) quotes 1,2 M€, as the delivered copy says; only the forged Sent copy\n  (the `message-id-conflict` plant) says 4,8 M€. The quote matches one copy of its parent: the reply is genuine.\n",
+        two_versions.join(", ")
+    ));
     s.push_str("- **Replies from another time zone** (David Miller in Boston answering Paris, Klaus Weber in Hamburg).\n");
     s.push_str("- **Mailing-list mail** (`[veille-eolien] Lettre de veille n°NN`): List-Id, Precedence: list, a footer appended\n  by the list, `Date: ... GMT` (obsolete zone name, RFC 5322 4.3), and two hops on the list server.\n");
     s.push_str("- **Date without day-of-week** on the tender platform's notices (`Date: 20 Feb 2017 14:03:12 +0100`, valid per RFC 5322 3.3).\n");
@@ -242,7 +270,7 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str("- **Signatures on CRLF and mbox copies.** Klaus Weber's signatures (c=relaxed/simple) verify in Thomas's CRLF\n  export and in Julien's mboxrd file: read bare LF as CRLF, and unquote `>From` before hashing.\n");
     s.push_str("- **Not mail at all:** `documents/~WRL0003.tmp` (random bytes) and `notes/a_faire_depot_AO.txt`.\n");
     s.push_str("\n## Notes for scanner authors\n\n");
-    s.push_str("- The planted messages tell one story: someone inflated the grid-connection overrun from 1,2 M€ to 4,8 M€\n  (forged Sent copy, fake-Outlook \"validation\" from Julien, the consultant's Gmail note edited to 4,8 M€, a fake\n  press release sent as Corvel through a bulk-mail service, a journalist's source quoting 4,8 M€), relabelled a draft\n  press answer as sent, back-dated a legal opinion, and slipped a reply into a thread. The genuine record (Thomas's Inbox copy, his quoted reply,\n  `notes/a_faire_depot_AO.txt`) says 1,2 M€.\n");
+    s.push_str("- The planted messages tell one story: someone inflated the grid-connection overrun from 1,2 M€ to 4,8 M€\n  (forged Sent copy, fake-Outlook \"validation\" from Julien, the consultant's Gmail note edited to 4,8 M€, a fake\n  press release sent as Corvel through a bulk-mail service, a journalist's source quoting 4,8 M€, Julien's reply whose\n  quote of Thomas's question was edited to 4,8 M€), relabelled a draft press answer as sent, back-dated a legal opinion,\n  and slipped a reply into a thread. The genuine record (Thomas's Inbox copy, his quoted reply, his question to Julien\n  of 3 May in both its copies, `notes/a_faire_depot_AO.txt`) says 1,2 M€.\n");
     s.push_str("- Only the four leaked mailboxes exist; mail between outsiders is absent, and replies often refer (In-Reply-To)\n  to messages that are not in the dump. That is normal and must not be flagged.\n");
     s.push_str("- The dump's `mbox:N` locators count messages in file order, starting at 1; the maildir and .eml files have no locator.\n");
     s
