@@ -6,6 +6,9 @@
 //! whose content differs) are read again here, once, so that checks never
 //! do I/O.
 
+pub mod documents;
+pub mod releases;
+
 use std::collections::BTreeMap;
 
 use crate::config::Config;
