@@ -335,6 +335,13 @@ pub fn text_string(bytes: &[u8]) -> String {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return String::from_utf8_lossy(rest).into_owned();
     }
+    // Not conforming, but common: UTF-8 without a BOM. Valid multi-byte UTF-8
+    // is almost never meaningful PDFDocEncoding text, so it is read as UTF-8.
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && !text.is_ascii()
+    {
+        return text.to_string();
+    }
     // PDFDocEncoding (Annex D.2): Latin-1 except 0x80..0xA0.
     const HIGH: [char; 33] = [
         '•', '†', '‡', '…', '—', '–', 'ƒ', '⁄', '‹', '›', '−', '‰', '„', '“', '”', '‘', '’', '‚',
@@ -365,6 +372,8 @@ mod tests {
             Some(&Obj::Str(b"Microsoft\xAE Word 2016".to_vec()))
         );
         assert_eq!(text_string(&[0xFE, 0xFF, 0, b'A', 0, b'l']), "Al");
+        assert_eq!(text_string(b"Lef\xE8vre"), "Lefèvre");
+        assert_eq!(text_string("Lefèvre".as_bytes()), "Lefèvre");
         assert_eq!(d.get("Info"), Some(&Obj::Ref(12, 0)));
         assert_eq!(
             d.get("ID"),
