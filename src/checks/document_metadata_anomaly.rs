@@ -233,7 +233,13 @@ fn released_later(f: &DocumentFacts, out: &mut Vec<Signal>) {
     let last_write = f.modified.as_ref().or(f.created.as_ref());
     let first_write = f.created.as_ref().or(f.modified.as_ref());
     // A PDF's Creator made the original; its Producer (and every office field) the last save.
-    let candidates: [(&str, Option<Release>, Option<&DocTime>, Option<&String>); 3] = [
+    type Candidate<'a> = (
+        &'a str,
+        Option<Release>,
+        Option<&'a DocTime>,
+        Option<&'a String>,
+    );
+    let candidates: [Candidate<'_>; 3] = [
         (
             "application",
             f.application.as_deref().and_then(release_of),

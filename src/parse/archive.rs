@@ -9,14 +9,19 @@
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
 
-use flate2::read::MultiGzDecoder;
+use std::cell::Cell;
+use std::rc::Rc;
+
+use flate2::CrcReader;
+use flate2::read::{DeflateDecoder, MultiGzDecoder};
+use zip::CompressionMethod;
 
 use crate::config::Config;
 use crate::error::ItemError;
 use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
 pub use crate::parse::bounded::Budget;
-use crate::parse::bounded::{Member, RatioReader, open_zip, read_member};
+use crate::parse::bounded::{Counting, Member, RatioReader, open_zip, read_member};
 use crate::parse::document::{ArchiveFacts, DocumentFacts, analyse_in, is_analysed};
 use crate::parse::email::{At, Source, parse_email};
 use crate::parse::mbox::MboxSplitter;
@@ -187,28 +192,70 @@ fn expand_zip(
             .name_for_index(i)
             .map(str::to_string)
             .unwrap_or_else(|| format!("(entry {})", i + 1));
-        let mut file = match archive.by_index(i) {
+        // The raw (compressed) member is inflated here, not by the zip crate, so
+        // the ratio is checked against the compressed bytes actually consumed.
+        let raw = match archive.by_index_raw(i) {
             Ok(f) => f,
             Err(e) => {
-                let name = listed_name;
                 let member = Member {
                     error: Some(format!("cannot read member: {e}")),
                     ..Member::default()
                 };
-                members.record(name, member, budget, out);
+                members.record(listed_name, member, budget, out);
                 continue;
             }
         };
-        if file.is_dir() {
+        if raw.is_dir() {
             continue;
         }
-        let name = file.name().to_string();
-        let compressed = file.compressed_size();
-        let member = read_member(&mut file, Some(compressed), budget);
-        drop(file);
+        let name = raw.name().to_string();
+        let (method, crc, encrypted) = (raw.compression(), raw.crc32(), raw.encrypted());
+        let consumed = Rc::new(Cell::new(0u64));
+        let counting = Counting {
+            inner: raw,
+            count: consumed.clone(),
+        };
+        let so_far = || consumed.get();
+        let mut member = match method {
+            _ if encrypted => Member {
+                error: Some("encrypted member: not read".into()),
+                ..Member::default()
+            },
+            CompressionMethod::Stored => {
+                let mut r = CrcReader::new(counting);
+                let m = read_member(&mut r, Some(&so_far), budget);
+                crc_check(m, r.crc().sum(), crc)
+            }
+            CompressionMethod::Deflated => {
+                let mut r = CrcReader::new(DeflateDecoder::new(counting));
+                let m = read_member(&mut r, Some(&so_far), budget);
+                crc_check(m, r.crc().sum(), crc)
+            }
+            other => Member {
+                error: Some(format!(
+                    "compression method {other:?} not supported: not read"
+                )),
+                ..Member::default()
+            },
+        };
+        if member.sha256.is_none() && member.error.is_none() {
+            member.error = Some("not read".into());
+        }
         members.record(name, member, budget, out);
     }
     Ok(())
+}
+
+/// A member whose data does not match its recorded CRC-32 was altered or damaged.
+fn crc_check(mut member: Member, actual: u32, recorded: u32) -> Member {
+    if member.error.is_none() && actual != recorded {
+        member.error = Some(format!(
+            "CRC-32 mismatch (recorded {recorded:08x}, data {actual:08x}): the member was altered or damaged after it was zipped"
+        ));
+        // The hash is still that of the bytes present; they are analysed as they are.
+        return member;
+    }
+    member
 }
 
 fn expand_tar<R: Read>(
@@ -309,5 +356,98 @@ fn mbox_messages(bytes: &[u8], path: &str, locator: &Locator, cfg: &Config, out:
         };
         item.email = parse_email(&m.bytes, at, cfg, out).map(Box::new);
         out.items.push(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_with(name: &str, body: &[u8], method: zip::CompressionMethod) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(body).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn expand_all(bytes: &[u8], cfg: &Config) -> Output {
+        let mut out = Output::default();
+        let mut budget = Budget::new(&cfg.limits.documents);
+        let _ = expand(
+            bytes,
+            ItemKind::Zip,
+            "a.zip",
+            &Locator::root(),
+            cfg,
+            &mut budget,
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn a_bomb_stops_near_the_ratio_floor() {
+        let bomb = zip_with(
+            "zeros",
+            &vec![0u8; 64 << 20],
+            zip::CompressionMethod::Deflated,
+        );
+        let out = expand_all(&bomb, &Config::new(".".into()));
+        assert!(
+            out.errors[0].error.contains("compression ratio"),
+            "{:?}",
+            out.errors
+        );
+        assert_eq!(out.errors[0].locator.to_string(), "zip:zeros");
+        // Stopped within a few MiB, long before the 64 MiB.
+        assert!(out.items[0].size < 8 << 20, "{}", out.items[0].size);
+        assert_eq!(out.items[0].sha256, None);
+    }
+
+    #[test]
+    fn a_crc_mismatch_is_recorded_and_the_member_still_hashed() {
+        let mut zip = zip_with("a.txt", b"hello world", zip::CompressionMethod::Stored);
+        let at = zip.windows(11).position(|w| w == b"hello world").unwrap();
+        zip[at] = b'j';
+        let out = expand_all(&zip, &Config::new(".".into()));
+        assert!(
+            out.errors[0].error.contains("CRC-32 mismatch"),
+            "{:?}",
+            out.errors
+        );
+        assert!(out.items[0].sha256.is_some());
+    }
+
+    #[test]
+    fn the_entry_limit_is_enforced_before_indexing() {
+        let mut cfg = Config::new(".".into());
+        cfg.limits.documents.max_entries = 2;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..3 {
+            zip.start_file(format!("{i}.txt"), zip::write::SimpleFileOptions::default())
+                .unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        // The entry count is refused up front.
+        let out = expand_all(&bytes, &cfg);
+        assert!(out.items.is_empty());
+        let mut out = Output::default();
+        let facts = analyse_in(
+            &bytes,
+            ItemKind::Zip,
+            "a.zip",
+            &Locator::root(),
+            &cfg,
+            &mut Budget::new(&cfg.limits.documents),
+            &mut out,
+        );
+        assert!(facts.is_none());
+        assert!(
+            out.errors[0].error.contains("3 entries"),
+            "{:?}",
+            out.errors
+        );
     }
 }

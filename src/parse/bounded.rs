@@ -75,9 +75,14 @@ pub struct Member {
 
 /// Streams one member through SHA-256, keeping it in memory if it fits.
 ///
-/// `compressed` is the member's compressed size when the format records it
-/// (zip): the compression ratio is then checked as the bytes come out.
-pub fn read_member(reader: &mut dyn Read, compressed: Option<u64>, budget: &mut Budget) -> Member {
+/// `compressed` tells how many compressed bytes have been consumed so far,
+/// when the format lets us know (zip): the compression ratio is then checked
+/// as the bytes come out, so a bomb stops after about `ratio_floor` bytes.
+pub fn read_member(
+    reader: &mut dyn Read,
+    compressed: Option<&dyn Fn() -> u64>,
+    budget: &mut Budget,
+) -> Member {
     let limits = budget.limits.clone();
     let mut member = Member::default();
     let mut hasher = Sha256::new();
@@ -95,7 +100,7 @@ pub fn read_member(reader: &mut dyn Read, compressed: Option<u64>, budget: &mut 
         };
         let chunk = &buf[..n];
         member.size += n as u64;
-        if let Err(e) = check_output(member.size, compressed, &limits) {
+        if let Err(e) = check_output(member.size, compressed.map(|c| c()), &limits) {
             member.error = Some(e);
             break;
         }
@@ -146,6 +151,20 @@ fn check_output(size: u64, compressed: Option<u64>, limits: &DocLimits) -> Resul
         ));
     }
     Ok(())
+}
+
+/// Counts the bytes read through it (the compressed side of a decoder).
+pub struct Counting<R> {
+    pub inner: R,
+    pub count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
 }
 
 /// Wraps a decompressing stream (gzip) so that it fails past the ratio or size limit.
@@ -308,7 +327,7 @@ mod tests {
         assert!(m.error.unwrap().contains("more than 1000 bytes"));
         // Ratio: 300 bytes out of 10 compressed is 30:1.
         let mut budget = Budget::new(&limits);
-        let m = read_member(&mut &[0u8; 300][..], Some(10), &mut budget);
+        let m = read_member(&mut &[0u8; 300][..], Some(&|| 10), &mut budget);
         assert!(m.error.unwrap().contains("compression ratio"));
         // Container: two members of 900 exceed 1500 together.
         let mut budget = Budget::new(&limits);

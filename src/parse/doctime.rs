@@ -123,7 +123,7 @@ impl DocTime {
         let body = text.strip_prefix("D:").unwrap_or(text);
         let digits: String = body.chars().take_while(char::is_ascii_digit).collect();
         let rest = &body[digits.len()..];
-        if digits.len() < 4 || digits.len() > 14 || digits.len() % 2 != 0 {
+        if digits.len() < 4 || digits.len() > 14 || !digits.len().is_multiple_of(2) {
             return DocTime::unparsed(text);
         }
         let num = |from: usize, to: usize, default: u32| -> u32 {

@@ -231,7 +231,7 @@ pub(crate) mod tests {
             pairs.push((*id, (header_len + values.len()) as u32));
             values.extend_from_slice(&u32::from(*vt).to_le_bytes());
             values.extend_from_slice(data);
-            while values.len() % 4 != 0 {
+            while !values.len().is_multiple_of(4) {
                 values.push(0);
             }
         }

@@ -158,7 +158,7 @@ pub fn legacy_doc(author: &str) -> Vec<u8> {
         let mut d = ((s.len() + 1) as u32).to_le_bytes().to_vec();
         d.extend_from_slice(s.as_bytes());
         d.push(0);
-        while d.len() % 4 != 0 {
+        while !d.len().is_multiple_of(4) {
             d.push(0);
         }
         d
