@@ -136,6 +136,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
 
     let manifest = build_manifest(&walk.files, &items);
     let summary = summarise(&walk.files, &items, &findings, errors.len());
+    let documents = report::documents::DocumentsView::build(&items);
     progress.finish();
     Ok(Report {
         schema_version: SCHEMA_VERSION,
@@ -154,6 +155,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         errors,
         profiles,
         domains,
+        documents,
         manifest,
     })
 }

@@ -10,11 +10,13 @@ use crate::corpus::Corpus;
 use crate::finding::{Finding, Severity};
 use crate::item::Item;
 
+mod attachment_anachronism;
 mod date_received_mismatch;
 mod date_weekday_mismatch;
 mod dkim_body_hash_mismatch;
 mod dkim_domain_misaligned;
 mod dkim_signature_invalid;
+mod document_metadata_anomaly;
 mod exact_duplicate;
 mod mailer_fingerprint_mismatch;
 mod malformed_header;
@@ -86,6 +88,8 @@ pub static CHECKS: &[&Check] = &[
     &dkim_body_hash_mismatch::CHECK,
     &dkim_signature_invalid::CHECK,
     &dkim_domain_misaligned::CHECK,
+    &attachment_anachronism::CHECK,
+    &document_metadata_anomaly::CHECK,
 ];
 
 /// Runs every item check on one item.

@@ -7,6 +7,9 @@
 //! corpus's `ContentSource`, which reads just those items again from the
 //! dump. Checks never do I/O themselves; tests give them an in-memory source.
 
+pub mod documents;
+pub mod releases;
+
 use std::collections::BTreeMap;
 
 pub mod profiles;

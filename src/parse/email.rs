@@ -20,6 +20,7 @@ use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
 use crate::parse::date::{ParsedDate, parse_date, rfc3339};
 use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
+use crate::parse::document::analyse;
 use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
 use crate::parse::normalize::{Normalized, normalize};
 use crate::parse::quote::has_quote;
@@ -37,6 +38,8 @@ pub enum Source {
     Mbox,
     /// A message/rfc822 part of another message.
     Attachment,
+    /// A member of a zip or tar archive.
+    Archive,
 }
 
 /// A name and address from From / To / Cc.
@@ -433,6 +436,9 @@ fn attachments(
                 };
                 item.email = Some(Box::new(facts_of(inner, at, depth + 1, cfg, out)));
             }
+        } else {
+            item.document =
+                analyse(&bytes, item.kind, path, &child_locator, cfg, out).map(Box::new);
         }
         out.items.push(item);
     }

@@ -100,6 +100,7 @@ pub fn render(report: &Report) -> String {
         h.push_str("</section>\n");
     }
 
+    h.push_str(&super::documents::html(&report.documents));
     let _ = write!(
         h,
         "<section id=\"errors\"><h2>Errors: {}</h2>",

@@ -3,6 +3,7 @@
 //! Field names here are a public contract (docs/report-schema.md): scripts
 //! key on them. Add fields; never rename or remove one.
 
+pub mod documents;
 pub mod html;
 pub mod manifest;
 
@@ -39,6 +40,8 @@ pub struct Report {
     pub profiles: Vec<Profile>,
     /// The same per sending domain.
     pub domains: Vec<DomainProfile>,
+    /// Tallies of document authors, editors, companies, software (docs/report-schema.md).
+    pub documents: documents::DocumentsView,
     /// `sha256sum -c` lines for every regular file; written as manifest.sha256.
     #[serde(skip)]
     pub manifest: Vec<u8>,
