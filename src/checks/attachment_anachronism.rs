@@ -172,7 +172,7 @@ mod tests {
     fn findings(doc: Item) -> Vec<Finding> {
         let email = email_item("From: a@b.c\nDate: Tue, 2 May 2017 09:14:01 +0200\n\nbody\n");
         let items = vec![email, doc];
-        let corpus = Corpus::build(&items);
+        let corpus = Corpus::build(&items, &crate::corpus::NoContent);
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out

@@ -273,27 +273,29 @@ fn deviations(
             && newer_than_all_earlier
             && siblings.iter().any(|g| g.at.is_some_and(|t| t < at));
     }
-    if client_fits && !upgrade && named {
-        if let Some(cluster) = profile.clusters.iter().find(|c| c.client == client) {
-            for &k in &DEVICE_FEATURES {
-                let name = FEATURES[k];
-                let Some(value) = f.values[k].as_deref() else {
-                    continue;
-                };
-                let t = cluster.features.get(name);
-                if let Some((seen, of)) = unseen(t, value, 5) {
-                    out.push(Deviation {
-                        feature: name,
-                        value: value.to_string(),
-                        sentence: format!(
-                            "{} {value}: {seen} of {of} other {client} messages",
-                            name.replace('_', " ")
-                        ),
-                        seen,
-                        of,
-                        usual: usual(t, value),
-                    });
-                }
+    if client_fits
+        && !upgrade
+        && named
+        && let Some(cluster) = profile.clusters.iter().find(|c| c.client == client)
+    {
+        for &k in &DEVICE_FEATURES {
+            let name = FEATURES[k];
+            let Some(value) = f.values[k].as_deref() else {
+                continue;
+            };
+            let t = cluster.features.get(name);
+            if let Some((seen, of)) = unseen(t, value, 5) {
+                out.push(Deviation {
+                    feature: name,
+                    value: value.to_string(),
+                    sentence: format!(
+                        "{} {value}: {seen} of {of} other {client} messages",
+                        name.replace('_', " ")
+                    ),
+                    seen,
+                    of,
+                    usual: usual(t, value),
+                });
             }
         }
     }
