@@ -17,6 +17,7 @@ mod dkim_body_hash_mismatch;
 mod dkim_domain_misaligned;
 mod dkim_signature_invalid;
 mod document_metadata_anomaly;
+mod document_variant;
 mod exact_duplicate;
 mod mailer_fingerprint_mismatch;
 mod malformed_header;
@@ -85,6 +86,7 @@ pub static CHECKS: &[&Check] = &[
     &mailer_fingerprint_mismatch::CHECK,
     &sender_profile_outlier::CHECK,
     &quoted_text_mismatch::CHECK,
+    &document_variant::CHECK,
     &dkim_body_hash_mismatch::CHECK,
     &dkim_signature_invalid::CHECK,
     &dkim_domain_misaligned::CHECK,

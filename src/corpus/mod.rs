@@ -23,6 +23,14 @@ use crate::reread::item_bytes;
 /// Supplies the content of an item on demand, by its index in `Corpus::items`.
 pub trait ContentSource: Sync {
     fn content(&self, items: &[Item], index: usize) -> Result<Normalized, String>;
+    /// The text an item's author wrote: a message's own lines (quotes left
+    /// out), a document's text.
+    fn text(&self, items: &[Item], index: usize) -> Result<String, String>;
+}
+
+/// What a message's author wrote (see `quote::authored_text`).
+pub fn own_text(content: &Normalized) -> String {
+    crate::parse::quote::authored_text(&content.body)
 }
 
 /// Reads items again from the dump (read-only, like the first pass).
@@ -36,6 +44,16 @@ impl ContentSource for DumpSource<'_> {
         let bytes = item_bytes(self.cfg, items, item)?;
         normalized_content(&bytes).ok_or_else(|| "no longer parses as a message".to_string())
     }
+
+    fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
+        let item = items.get(index).ok_or("no such item")?;
+        if item.kind == ItemKind::Email {
+            return self.content(items, index).map(|c| own_text(&c));
+        }
+        let bytes = item_bytes(self.cfg, items, item)?;
+        crate::parse::doctext::document_text(&bytes, item.kind, &self.cfg.limits.documents)?
+            .ok_or_else(|| format!("no text in a {} item", item.kind.as_str()))
+    }
 }
 
 /// No content at all: checks fall back to what facts tell.
@@ -43,6 +61,10 @@ pub struct NoContent;
 
 impl ContentSource for NoContent {
     fn content(&self, _: &[Item], _: usize) -> Result<Normalized, String> {
+        Err("content not available".into())
+    }
+
+    fn text(&self, _: &[Item], _: usize) -> Result<String, String> {
         Err("content not available".into())
     }
 }
@@ -84,6 +106,11 @@ impl<'a> Corpus<'a> {
         }
     }
 
+    /// The text item `index`'s author wrote, read again from the dump.
+    pub fn text(&self, index: usize) -> Result<String, String> {
+        self.source.text(self.items, index)
+    }
+
     /// The normalised content of item `index`, read again from the dump.
     pub fn content(&self, index: usize) -> Result<Normalized, String> {
         self.source.content(self.items, index)
@@ -111,5 +138,14 @@ impl ContentSource for MemorySource {
     fn content(&self, _: &[Item], index: usize) -> Result<Normalized, String> {
         let raw = self.0.get(&index).ok_or("not in memory")?;
         normalized_content(raw.as_bytes()).ok_or_else(|| "does not parse".into())
+    }
+
+    /// Messages give their own lines; anything else is taken as the text itself.
+    fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
+        let raw = self.0.get(&index).ok_or("not in memory")?;
+        match items.get(index).map(|i| i.kind) {
+            Some(ItemKind::Email) => self.content(items, index).map(|c| own_text(&c)),
+            _ => Ok(raw.clone()),
+        }
     }
 }

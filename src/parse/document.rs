@@ -71,6 +71,14 @@ pub struct DocumentFacts {
     pub exif: Option<ExifFacts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<ArchiveFacts>,
+    /// Words of text extracted (docx, xlsx, pptx, ODF, PDF), for near-duplicate detection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_words: Option<u64>,
+    /// Why the text could not be extracted (nothing is guessed in its place).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_error: Option<String>,
+    #[serde(skip)]
+    pub minhash: Option<crate::parse::minhash::Signature>,
 }
 
 /// PDF structure that tells how a file was written and edited.
@@ -232,7 +240,20 @@ pub(crate) fn analyse_in(
         _ => return None,
     };
     match result {
-        Ok(facts) => Some(facts),
+        Ok(mut facts) => {
+            if matches!(kind, ItemKind::Ooxml | ItemKind::Odf | ItemKind::Pdf) {
+                match guarded(|| crate::parse::doctext::document_text(bytes, kind, limits)) {
+                    Ok(Some(text)) => {
+                        let words = crate::parse::minhash::comparable_words(&text);
+                        facts.text_words = Some(words.len() as u64);
+                        facts.minhash = crate::parse::minhash::signature(&words);
+                    }
+                    Ok(None) => {}
+                    Err(e) => facts.text_error = Some(e),
+                }
+            }
+            Some(facts)
+        }
         Err(e) => {
             out.errors.push(ItemError::new(
                 path,

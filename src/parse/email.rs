@@ -22,8 +22,9 @@ use crate::parse::date::{ParsedDate, parse_date, rfc3339};
 use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
 use crate::parse::document::analyse;
 use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
+use crate::parse::minhash;
 use crate::parse::normalize::{Normalized, normalize};
-use crate::parse::quote::has_quote;
+use crate::parse::quote::{authored_text, has_quote};
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -167,6 +168,9 @@ pub struct EmailFacts {
     /// This message's values of the sender-profile features (`corpus::profiles`);
     /// the time zone as written, before any daylight-saving rule.
     pub fingerprint: std::collections::BTreeMap<&'static str, String>,
+    /// MinHash of the text the author wrote (quotes left out), for `document-variant`.
+    #[serde(skip)]
+    pub minhash: Option<crate::parse::minhash::Signature>,
     /// Invalid encoded-words, 8-bit bytes in ASCII-only fields.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub header_problems: Vec<HeaderProblem>,
@@ -252,6 +256,7 @@ fn facts_of(
         content_sha256: String::new(),
         has_quote: false,
         fingerprint: Default::default(),
+        minhash: None,
         header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
         truncated: at.truncated,
@@ -281,6 +286,8 @@ fn facts_of(
         .collect();
     let normalized = normalize(message, &fields, attachment_hashes);
     facts.has_quote = has_quote(&normalized.body);
+    facts.minhash =
+        minhash::signature(&minhash::comparable_words(&authored_text(&normalized.body)));
     facts.content_sha256 = normalized.digest();
     facts.fingerprint = crate::corpus::profiles::fingerprint(&facts);
     facts

@@ -112,6 +112,42 @@ fn skip_header_block(block: &[String]) -> Vec<String> {
     block[i..].to_vec()
 }
 
+/// The lines the message's author wrote: quoted lines and Outlook's quoted
+/// block left out (they belong to the parent).
+pub fn own_lines(body: &[String]) -> Vec<&str> {
+    let end = outlook_block_start(body).unwrap_or(body.len());
+    body[..end]
+        .iter()
+        .filter(|l| !l.trim_start().starts_with('>'))
+        .map(String::as_str)
+        .collect()
+}
+
+/// What the author wrote in their own words: own lines without the
+/// attribution line ("On ..., X wrote:"), the signature (after "-- "), and
+/// trailer lines ("Reviewed-by: ..."), which repeat from message to message
+/// and would make unrelated short replies look alike.
+pub fn authored_text(body: &[String]) -> String {
+    let mut out = Vec::new();
+    for line in own_lines(body) {
+        if line == "-- " || line == "--" {
+            break;
+        }
+        let t = line.trim();
+        let lower = t.to_lowercase();
+        let attribution = ["wrote:", "a écrit :", "a écrit:", "schrieb:"]
+            .iter()
+            .any(|m| lower.ends_with(m));
+        let trailer = t
+            .split_once(':')
+            .is_some_and(|(k, _)| k.ends_with("-by") && !k.contains(' '));
+        if !attribution && !trailer {
+            out.push(line);
+        }
+    }
+    out.join("\n")
+}
+
 /// Comparable words: whitespace-separated, quote markers dropped.
 pub fn words<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
     lines
