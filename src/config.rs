@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use chrono::{DateTime, Utc};
 
@@ -117,6 +118,9 @@ pub struct Config {
     /// Public keys for offline DKIM verification (`--dkim-keys`); without
     /// them signatures are recorded as `no-key`, which is not a finding.
     pub dkim_keys: Option<Arc<KeyStore>>,
+    /// Set (by a SIGINT/SIGTERM handler) to stop the scan: workers take no
+    /// new file, and the report is marked incomplete.
+    pub stop: Arc<AtomicBool>,
 }
 
 impl Config {
@@ -133,6 +137,7 @@ impl Config {
             tolerances: Tolerances::default(),
             min_profile: 5,
             dkim_keys: None,
+            stop: Arc::new(AtomicBool::new(false)),
         }
     }
 }

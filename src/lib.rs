@@ -65,10 +65,13 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         .build()
         .context("cannot start the worker threads")?;
     let on_bytes = |n: u64| progress.bytes_read(n);
-    let outputs: Vec<(parse::Output, Vec<finding::Finding>)> = pool.install(|| {
+    let outputs: Vec<Option<(parse::Output, Vec<finding::Finding>)>> = pool.install(|| {
         walk.files
             .par_iter()
             .map(|file| {
+                if cfg.stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return None;
+                }
                 // A panic while handling one file (a bug, or a third-party
                 // parser tripping on hostile bytes) must not end the scan:
                 // it becomes an error record for that file.
@@ -81,7 +84,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     (out, findings)
                 }));
                 progress.file_done();
-                result.unwrap_or_else(|payload| {
+                Some(result.unwrap_or_else(|payload| {
                     let mut out = parse::Output::default();
                     out.errors.push(error::ItemError::new(
                         &file.path,
@@ -92,10 +95,33 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                         ),
                     ));
                     (out, Vec::new())
-                })
+                }))
             })
             .collect()
     });
+    let complete = outputs.iter().all(Option::is_some);
+    let read: std::collections::HashSet<&str> = outputs
+        .iter()
+        .flatten()
+        .flat_map(|(out, _)| out.items.iter().map(|i| i.path.as_str()))
+        .chain(
+            outputs
+                .iter()
+                .flatten()
+                .flat_map(|(out, _)| out.errors.iter().map(|e| e.path.as_str())),
+        )
+        .collect();
+    let files: Vec<walk::FileEntry> = if complete {
+        walk.files.clone()
+    } else {
+        walk.files
+            .iter()
+            .filter(|f| read.contains(f.path.as_str()))
+            .cloned()
+            .collect()
+    };
+    let outputs: Vec<(parse::Output, Vec<finding::Finding>)> =
+        outputs.into_iter().flatten().collect();
 
     let mut items = walk.items;
     let mut errors = walk.errors;
@@ -134,12 +160,13 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
 
-    let manifest = build_manifest(&walk.files, &items);
-    let summary = summarise(&walk.files, &items, &findings, errors.len());
+    let manifest = build_manifest(&files, &items);
+    let summary = summarise(&files, &items, &findings, errors.len());
     let documents = report::documents::DocumentsView::build(&items);
     progress.finish();
     Ok(Report {
         schema_version: SCHEMA_VERSION,
+        complete,
         tool: Tool::this(),
         scan: ScanInfo {
             root: walk::escape_bytes(cfg.root.as_os_str().as_encoded_bytes()),

@@ -30,6 +30,9 @@ pub struct DomainProfile {
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub schema_version: u32,
+    /// False when the scan was interrupted (SIGINT/SIGTERM): only the files
+    /// listed in `items`/`errors` were read; the manifest lists only them.
+    pub complete: bool,
     pub tool: Tool,
     pub scan: ScanInfo,
     pub summary: Summary,
