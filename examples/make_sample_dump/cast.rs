@@ -22,6 +22,12 @@ pub enum P {
     Place,
     /// A Corvel address that Corvel never used, forged by someone mailing through a bulk-mail service.
     FakeComms,
+    /// Thomas's address and Thunderbird, used by the forger with Thomas's relay password from a
+    /// machine whose clock is set to Moscow time (the careful `sender-profile-outlier` plant).
+    ImpostorThomas,
+    /// Julien's address, written by the forger in Thunderbird on a Moscow-time machine and sent
+    /// through the forger's own rented server (the sloppy `sender-profile-outlier` plant).
+    ImpostorJulien,
 }
 
 /// The mail program that wrote a message; it decides Message-ID, boundary, header order and Date style.
@@ -65,6 +71,8 @@ pub enum Org {
     Place,
     /// bulk-mailer.example.net, the service the forger used.
     BulkMailer,
+    /// relay.vds-mail.example.org, a rented server (VDS) the forger mails from.
+    ForgerVds,
 }
 
 pub struct Person {
@@ -99,6 +107,17 @@ pub fn person(p: P) -> &'static Person {
         P::FeeVeille => &FEE_VEILLE,
         P::Place => &PLACE,
         P::FakeComms => &FAKE_COMMS,
+        P::ImpostorThomas => &IMPOSTOR_THOMAS,
+        P::ImpostorJulien => &IMPOSTOR_JULIEN,
+    }
+}
+
+/// The real person an impostor passes for (themselves for everyone else): how others address them.
+pub fn imitated(p: P) -> P {
+    match p {
+        P::ImpostorThomas => P::Thomas,
+        P::ImpostorJulien => P::Julien,
+        other => other,
     }
 }
 
@@ -280,6 +299,24 @@ static FAKE_COMMS: Person = Person {
     client_ip: ("", ""),
 };
 
+// The two impostors copy the name, address and signature of the person they pass for; only
+// what the forger's machine writes on its own differs (clock, program, submission server).
+static IMPOSTOR_THOMAS: Person = Person {
+    zone: Zone::Moscow,
+    // Submits to Corvel's relay with Thomas's password, from outside Corvel's network:
+    // the relay signs it like any mail of Thomas's.
+    client_ip: ("[192.168.1.34] (unknown [203.0.113.190])", "203.0.113.190"),
+    ..THOMAS
+};
+static IMPOSTOR_JULIEN: Person = Person {
+    zone: Zone::Moscow,
+    desk: Client::Thunderbird,
+    // Not Org::Corvel: the mail leaves from the forger's own server, unsigned.
+    org: Org::ForgerVds,
+    client_ip: ("[192.168.1.34] (unknown [203.0.113.190])", "203.0.113.190"),
+    ..JULIEN
+};
+
 /// Corvel's mailbox servers: each employee's mailbox lives on one of the two.
 pub fn exchange_server(p: P) -> &'static str {
     match p {
@@ -311,6 +348,7 @@ pub fn outbound_host(org: Org) -> (&'static str, &'static str) {
         Org::Fee => ("listes.fee.asso.fr", "203.0.113.80"),
         Org::Place => ("relay.marches-publics.gouv.fr", "203.0.113.120"),
         Org::BulkMailer => ("mta7.bulk-mailer.example.net", "203.0.113.57"),
+        Org::ForgerVds => ("relay.vds-mail.example.org", "203.0.113.201"),
     }
 }
 

@@ -6,11 +6,12 @@ use crate::plot::{Anchors, boston, paris, plan};
 use crate::prose::Topic;
 use crate::story::{Plant, Quirk, Spec, Story};
 
-fn plant(story: &mut Story, id: usize, check: &'static str, why: &str) {
+pub fn plant(story: &mut Story, id: usize, check: &'static str, why: &str) {
     story.msgs[id].plant = Some(Plant {
         check,
         why: why.to_string(),
         needs: None,
+        part: None,
     });
 }
 

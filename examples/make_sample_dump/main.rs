@@ -7,7 +7,9 @@
 mod cast;
 mod clock;
 mod documents;
+mod forged_documents;
 mod forgeries;
+mod impostors;
 mod layout;
 mod letter;
 mod mime;

@@ -4,7 +4,9 @@
 use crate::cast::{Client, Lang, P};
 use crate::clock::{self, Instant, Zone};
 use crate::documents::{Docs, documents};
+use crate::forged_documents::forged_documents;
 use crate::forgeries::forgeries;
+use crate::impostors::impostors;
 use crate::oddities::{oddities, partial_quote};
 use crate::prose::Topic;
 use crate::story::{Spec, Story, ThreadPlan};
@@ -225,6 +227,7 @@ fn anchors(story: &mut Story, d: &Docs) -> Anchors {
         legal_reply: legal_thread[2],
         // Written after the forgeries, so set by `write`.
         partial_quote: 0,
+        draft_final: (d.memoire_draft, d.memoire_final),
     }
 }
 
@@ -236,6 +239,8 @@ pub struct Anchors {
     pub legal_reply: usize,
     /// Thomas's inline reply quoting part of Marc's message, re-wrapped (set by `write`).
     pub partial_quote: usize,
+    /// Thomas's technical statement, draft and final (indices into `Story::docs`).
+    pub draft_final: (usize, usize),
 }
 
 const COMBOS: &[(Topic, Lang, &[P], &[&str])] = &[
@@ -479,6 +484,8 @@ pub fn write(story: &mut Story) -> Anchors {
     oddities(story);
     forgeries(story, &anchors);
     anchors.partial_quote = partial_quote(story);
+    forged_documents(story, &docs);
+    impostors(story);
     // Sophie leaves the last two days of mail unread.
     for m in &mut story.msgs {
         if m.date > paris(2017, 5, 3, 12, 0, 0) {

@@ -2,7 +2,7 @@
 //! and the pointers to benign oddities can never drift from the files themselves.
 
 use crate::cast::{Client, P};
-use crate::layout::Layout;
+use crate::layout::{Layout, document_path};
 use crate::plot::Anchors;
 use crate::render::Copy;
 use crate::signers::{SIGNERS, fee_signs_from};
@@ -59,7 +59,7 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str(&format!("- {eml} `.eml` files: `mailboxes/claire.dumont/{{Inbox,Sent}}/NNNN.eml` (numbered by delivery time) and\n  `mailboxes/thomas.nguyen/{{Inbox,Sent}}/<subject>.eml` (named after the subject, non-ASCII names included);\n"));
     s.push_str(&format!("- {mbox_messages} messages in two mboxrd files: `mailboxes/julien.marchand/Archives 2016.mbox` and `Inbox.mbox`\n  (locator `mbox:N` is the 1-based index of the message in its file);\n"));
     s.push_str(&format!("- {maildir} messages in the maildir `maildir/sophie.leclerc/{{cur,new}}/` (no `tmp/`: it would be empty, and git cannot keep an empty folder);\n"));
-    s.push_str(&format!("- {documents} files in `documents/` (docx, xlsx, pdf, and a Word temp file `~WRL0003.tmp` of random bytes);\n"));
+    s.push_str(&format!("- {documents} files in `documents/` and its folders `presse/` and `Tableaux_Vesle/` (docx, xlsx, pdf, and a Word temp\n  file `~WRL0003.tmp` of random bytes); more documents travel as attachments (locator `attachment:N:name`);\n"));
     s.push_str("- `notes/a_faire_depot_AO.txt`, a plain-text to-do list.\n\n");
     s.push_str("Beside it, `dkim-keys.txt` holds the public DKIM records of every signing domain, one\n`selector._domainkey.domain v=DKIM1; k=rsa; p=...` per line, the format `--dkim-keys` reads.\n\n");
     s.push_str(&format!(
@@ -149,7 +149,11 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str("`expected.json` lists them as `{\"planted\": [{path, locator, check, why, needs}]}`, sorted by path then locator;\n");
     s.push_str("`needs` appears only on a case that a plain scan cannot find: `\"--dkim-keys\"` (scan with `--dkim-keys sample_dumps/dkim-keys.txt`).\n");
     s.push_str("A group (exact duplicates, a Message-ID conflict) is listed once, at the member whose path sorts first;\n");
-    s.push_str("`why` names the other member. Each planted message is otherwise consistent, so it should trigger only its own check.\n\n");
+    s.push_str("`why` names the other member. Each planted item is otherwise consistent, so it should trigger only its own check.\n");
+    s.push_str("A case inside a message (an attachment) carries the attachment's locator, `attachment:N:name`.\n");
+    s.push_str("The cases of `document-variant` are planted ahead of that check (tests skip the cases of checks not yet registered);\n");
+    s.push_str("their `why` names the original each tainted copy was made from.\n");
+    s.push_str("The four `Tableaux_Vesle` tables are one re-save burst; each table gets its own (low) finding, so each is listed.\n\n");
     s.push_str("| path | locator | check | what was forged |\n|---|---|---|---|\n");
     for p in &layout.planted {
         s.push_str(&format!(
@@ -190,7 +194,7 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     let bare: Vec<String> = story
         .msgs
         .iter()
-        .filter(|m| m.bare_export)
+        .filter(|m| m.bare_export && m.plant.is_none())
         .flat_map(|m| {
             layout.places[m.id]
                 .iter()
@@ -202,8 +206,16 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
         pair_list.join(", ")
     ));
     s.push_str(&format!(
-        "- **An attachment that is also a standalone document.** `documents/Budget_2017_v3.xlsx` is byte-identical to the\n  attachment of Julien's \"Budget 2017 - version 3\" (e.g. `{budget_claire}`) and of its other Inbox copies.\n  Every attached document was created and last modified before the Date of the message carrying it.\n"
+        "- **An attachment that is also a standalone document.** `documents/Budget_2017_v3.xlsx` is byte-identical to the\n  attachment of Julien's \"Budget 2017 - version 3\" (e.g. `{budget_claire}`) and of its other Inbox copies;\n  `documents/Note_CA_16-03-2017.docx` to the attachment of Claire's \"Note au conseil du 16 mars\" (9 March).\n  Every attached document but the planted one was created and last modified before the Date of the message\n  carrying it.\n"
     ));
+    let (draft, fin) = anchors.draft_final;
+    s.push_str(&format!(
+        "- **A draft and its final version** (must not be medium for `document-variant`): Thomas's technical statement\n  `{}` (24 April) and `{}` (25 April, last saved by Claire):\n  the same document a day later, reworded in every paragraph, a figure refined (2 300 -> 2 350 hours) and a paragraph\n  added, with file names that say so. Near-duplicates, openly revised.\n",
+        document_path(story, draft),
+        document_path(story, fin)
+    ));
+    s.push_str("- **Documents written outside Corvel** (WindTech's offer, the consultant's planning, the lawyer's memo) and\n  documents written with other software (LibreOffice 5.2 for WindTech's PDF, PowerPoint for two PDFs): genuine;\n  their authors all write mail in the dump.\n");
+    s.push_str("- **Document times in two styles:** OOXML `dcterms:created`/`modified` in UTC (`2017-03-08T18:40:00Z`), PDF dates in\n  local time with an offset (`D:20170412093000+02'00'`). PDF text sits in Flate-compressed content streams; Word's\n  PDF export writes TJ arrays whose small kerning numbers split words (`[(Corv)7(el)]TJ`): they are not spaces.\n");
     s.push_str(&format!(
         "- **CRLF line endings** (a Windows export): {}.\n",
         crlf.join(", ")
@@ -251,7 +263,7 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str("- **Sent copies have no Delivered-To**, and Gmail's first hop (`Received: by 10.80.x.x with HTTP`) sits among the\n  originator fields below MIME-Version, as Gmail writes it.\n");
     s.push_str("- **mboxrd quoting.** In `Inbox.mbox`, David Miller's \"Vesle - term sheet\" body has a line starting with\n  `From our side`, stored as `>From our side` (unquote one `>` when reading). Thunderbird space-stuffs such lines\n  instead (format=flowed, RFC 3676 4.4).\n");
     s.push_str("- **Non-ASCII file names** (`Réunion budget.eml`, `Dépôt AO ...`), files named `... (2).eml` for repeated subjects,\n  maildir names with flags (`:2,S`, `:2,RS`; unread mail in `new/` without flags).\n");
-    s.push_str("- **Two programs for one sender**: Claire (Outlook, iPhone in the evening and at weekends), Sophie and David\n  (Apple Mail, iPhone), Nadia (Yahoo web, Yahoo Android). Each program stays consistent with itself.\n");
+    s.push_str("- **Two programs for one sender**: Claire (Outlook, iPhone in the evening and at weekends), Sophie and David\n  (Apple Mail, iPhone), Nadia (Yahoo web, Yahoo Android). Each program stays consistent with itself. Together with\n  the version upgrades and the daylight-saving changes above, these are the habits `sender-profile-outlier` learns:\n  no genuine message gets a finding from it. Its only findings are the two impostors and the fake-Outlook\n  \"Validation budget Vesle\" (the `mailer-fingerprint-mismatch` plant, medium here too: Julien's Outlook inside\n  Exchange writes no X-Mailer, so a claimed Outlook is a client he never shows).\n");
     let footer_signed: Vec<String> = story
         .msgs
         .iter()
@@ -271,6 +283,8 @@ pub fn readme(story: &Story, layout: &Layout, anchors: &Anchors, size: usize) ->
     s.push_str("- **Not mail at all:** `documents/~WRL0003.tmp` (random bytes) and `notes/a_faire_depot_AO.txt`.\n");
     s.push_str("\n## Notes for scanner authors\n\n");
     s.push_str("- The planted messages tell one story: someone inflated the grid-connection overrun from 1,2 M€ to 4,8 M€\n  (forged Sent copy, fake-Outlook \"validation\" from Julien, the consultant's Gmail note edited to 4,8 M€, a fake\n  press release sent as Corvel through a bulk-mail service, a journalist's source quoting 4,8 M€, Julien's reply whose\n  quote of Thomas's question was edited to 4,8 M€), relabelled a draft press answer as sent, back-dated a legal opinion,\n  and slipped a reply into a thread. The genuine record (Thomas's Inbox copy, his quoted reply, his question to Julien\n  of 3 May in both its copies, `notes/a_faire_depot_AO.txt`) says 1,2 M€.\n");
+    s.push_str("- The documents carry the same story. A budget \"version 4\" with a 4,8 M€ grid line was last saved by a Cyrillic-script\n  account; minutes of the 16 March board, in which the board takes note of 4,8 M€, were written with a LibreOffice\n  released a year later; four old project tables were re-saved in one four-minute burst; talking points quoting\n  4,8 M€ were slipped, three days after they were saved, into a message back-dated to 18 April. A `presse/` folder holds\n  tainted copies of two genuine documents, metadata untouched: the board note (supplier and amount changed) and the\n  lawyer's memo (reassuring sentence removed, appeal deadline moved to December).\n");
+    s.push_str("- The forger also wrote as two colleagues from a machine set to Moscow time (+0300): carefully as Thomas (his\n  Thunderbird, his relay password, so Corvel's relay signed it), and sloppily as Julien (Thunderbird where Julien\n  uses Outlook, through a rented server). Only each sender's habits give these two away.\n");
     s.push_str("- Only the four leaked mailboxes exist; mail between outsiders is absent, and replies often refer (In-Reply-To)\n  to messages that are not in the dump. That is normal and must not be flagged.\n");
     s.push_str("- The dump's `mbox:N` locators count messages in file order, starting at 1; the maildir and .eml files have no locator.\n");
     s

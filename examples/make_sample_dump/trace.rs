@@ -119,6 +119,9 @@ fn sender_side(m: &Msg) -> SenderSide {
                     r.range(1, 250),
                     r.range(1, 250)
                 )
+            } else if who.client_ip.0.contains('(') {
+                // Already "helo (reverse [ip])": a client outside Corvel's network.
+                who.client_ip.0.to_string()
             } else {
                 format!("{} (unknown {})", who.client_ip.0, who.client_ip.0)
             };
@@ -234,6 +237,18 @@ fn sender_side(m: &Msg) -> SenderSide {
                 ),
                 at,
                 stamp: Stamp::Postfix(Zone::CentralEurope),
+            });
+        }
+        (Org::ForgerVds, _) => {
+            // A rented server in Moscow: Postfix stamps its own local time.
+            hops.push(Hop {
+                text: format!(
+                    "from {}\n\t(Authenticated sender: jm)\n\tby relay.vds-mail.example.org (Postfix) with ESMTPSA id {}",
+                    who.client_ip.0,
+                    r.hex_upper(10)
+                ),
+                at,
+                stamp: Stamp::Postfix(Zone::Moscow),
             });
         }
         (Org::BulkMailer, _) => {
