@@ -56,7 +56,8 @@ reports) are **info** whatever their edits.
 **Evidence.** Both items, the estimated similarity, the word-level diff hunks \
 (`[-removed-]{+added+}`, bounded), what each edit touches, and which copy is older \
 according to its metadata (document modified time or message Date); the finding is on \
-the newer copy.
+the newer copy, or, when the times are equal or unknown (a copied file keeps its \
+metadata), on the loose file rather than the copy carried by a message.
 
 **False positives.** Honest corrections sent without saying so; templates filled in with \
 different names and amounts (form letters): read both copies.",
@@ -112,10 +113,26 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
             }
         }
     }
+    // One finding per suspect item: its most severe comparison, naming the
+    // other references it was also compared with.
+    let mut by_item: BTreeMap<(String, String), Vec<Finding>> = BTreeMap::new();
     for (a, b) in pairs {
         if let Some(finding) = compare_pair(corpus, a, b) {
-            out.push(finding);
+            let key = (finding.path.clone(), finding.locator.to_string());
+            by_item.entry(key).or_default().push(finding);
         }
+    }
+    for (_, mut findings) in by_item {
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let mut first = findings.remove(0);
+        if !findings.is_empty() {
+            let others: Vec<_> = findings
+                .iter()
+                .filter_map(|f| f.evidence.get("other").cloned())
+                .collect();
+            first.evidence.insert("also_near_identical_to", others);
+        }
+        out.push(first);
     }
 }
 
@@ -151,9 +168,17 @@ fn compare_pair(corpus: &Corpus<'_>, a: usize, b: usize) -> Option<Finding> {
         return None;
     }
     // The newer copy carries the finding; the older is the reference.
-    let (older, newer, wo, wn) = match (time_of(x), time_of(y)) {
-        (Some(tx_), Some(ty_)) if ty_ < tx_ => (b, a, &wy, &wx),
-        _ => (a, b, &wx, &wy),
+    // On equal or unknown times, a copy carried by a message (dated, relayed)
+    // is the reference and a loose file the suspect.
+    let carried = |i: &Item| !i.locator.is_root();
+    let y_is_reference = match (time_of(x), time_of(y)) {
+        (Some(tx_), Some(ty_)) if tx_ != ty_ => ty_ < tx_,
+        _ => carried(y) && !carried(x),
+    };
+    let (older, newer, wo, wn) = if y_is_reference {
+        (b, a, &wy, &wx)
+    } else {
+        (a, b, &wx, &wy)
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
     let ops = capture_diff_deadline(
