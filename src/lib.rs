@@ -133,9 +133,27 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     }
     items.sort_by(|a, b| a.key().cmp(&b.key()));
 
+    let timings = std::env::var_os("LEAKPROV_TIMINGS").is_some();
+    if timings {
+        eprintln!(
+            "leakprov: timing: read+parse {:.3} s",
+            started_at
+                .signed_duration_since(Utc::now())
+                .num_milliseconds()
+                .abs() as f64
+                / 1000.0
+        );
+    }
     progress.phase("corpus checks");
     let source = corpus::DumpSource { cfg };
+    let build_start = std::time::Instant::now();
     let corpus = Corpus::build(&items, &source);
+    if timings {
+        eprintln!(
+            "leakprov: timing: corpus indexes {:.3} s",
+            build_start.elapsed().as_secs_f64()
+        );
+    }
     pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
     let min = cfg.min_profile as u64;
     let profiles: Vec<_> = corpus

@@ -6,6 +6,9 @@
 //! the person, rarely the machine. The profiles are learnt from the dump
 //! itself (`corpus::profiles`).
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::{Check, CheckMeta, Run, Scope};
@@ -77,6 +80,7 @@ struct Deviation {
 
 fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
     let profiles = &corpus.profiles;
+    let histories = histories(corpus);
     for (&index, features) in &profiles.messages {
         let item = &corpus.items[index];
         let Some(email) = item.email.as_deref() else {
@@ -92,7 +96,7 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
             continue;
         }
         let domain = address_domain(&sender).and_then(|d| profiles.domains.get(&d));
-        let deviations = deviations(profile, domain, features, index, corpus);
+        let deviations = deviations(profile, domain, features, &histories);
         // One format habit changing on its own (a header order, a Message-ID
         // format) happens with tool updates; it takes a change of client, time
         // zone or relay, or two format changes together.
@@ -180,12 +184,92 @@ fn unseen(tally: Option<&Tally>, value: &str, min_others: u64) -> Option<(u64, u
     ((top as f64) >= STABLE_SHARE * others as f64).then_some((seen, others))
 }
 
+/// One product's versions over time for one sender, for O(log n) queries:
+/// "newest version before this date", "newest after it", "first use of a version".
+#[derive(Default)]
+struct VersionHistory {
+    /// (time, version), sorted by time.
+    entries: Vec<(DateTime<Utc>, Vec<u32>)>,
+    prefix_max: Vec<Vec<u32>>,
+    suffix_max: Vec<Vec<u32>>,
+    first_seen: BTreeMap<Vec<u32>, DateTime<Utc>>,
+}
+
+impl VersionHistory {
+    fn finish(&mut self) {
+        self.entries.sort();
+        let mut best: Vec<u32> = Vec::new();
+        self.prefix_max = self
+            .entries
+            .iter()
+            .map(|(_, v)| {
+                if *v > best {
+                    best = v.clone();
+                }
+                best.clone()
+            })
+            .collect();
+        let mut best: Vec<u32> = Vec::new();
+        let mut suffix: Vec<Vec<u32>> = self
+            .entries
+            .iter()
+            .rev()
+            .map(|(_, v)| {
+                if *v > best {
+                    best = v.clone();
+                }
+                best.clone()
+            })
+            .collect();
+        suffix.reverse();
+        self.suffix_max = suffix;
+        for (t, v) in &self.entries {
+            self.first_seen.entry(v.clone()).or_insert(*t);
+        }
+    }
+
+    /// Newest version used strictly before `at`.
+    fn max_before(&self, at: DateTime<Utc>) -> Option<&Vec<u32>> {
+        let n = self.entries.partition_point(|(t, _)| *t < at);
+        n.checked_sub(1).map(|i| &self.prefix_max[i])
+    }
+
+    /// Newest version used strictly after `at`.
+    fn max_after(&self, at: DateTime<Utc>) -> Option<&Vec<u32>> {
+        let n = self.entries.partition_point(|(t, _)| *t <= at);
+        self.suffix_max.get(n)
+    }
+}
+
+type Histories = BTreeMap<(String, String, Option<String>), VersionHistory>;
+
+/// Version histories of every (sender, client, product), built once.
+fn histories(corpus: &Corpus<'_>) -> Histories {
+    let mut out: Histories = BTreeMap::new();
+    for (sender, profile) in &corpus.profiles.senders {
+        for m in &profile.members {
+            let Some(f) = corpus.profiles.messages.get(m) else {
+                continue;
+            };
+            if let (Some(v), Some(at), Some(client)) = (&f.version, f.at, &f.values[CLIENT]) {
+                out.entry((sender.clone(), client.clone(), f.product.clone()))
+                    .or_default()
+                    .entries
+                    .push((at, v.clone()));
+            }
+        }
+    }
+    for h in out.values_mut() {
+        h.finish();
+    }
+    out
+}
+
 fn deviations(
     profile: &Profile,
     domain: Option<&Profile>,
     f: &Features,
-    index: usize,
-    corpus: &Corpus<'_>,
+    histories: &Histories,
 ) -> Vec<Deviation> {
     let mut out = Vec::new();
     let tally = |name: &str| profile.features.get(name);
@@ -221,28 +305,12 @@ fn deviations(
             });
         }
     }
-    let siblings: Vec<&Features> = profile
-        .members
-        .iter()
-        .filter(|&&m| m != index)
-        .filter_map(|m| corpus.profiles.messages.get(m))
-        .filter(|g| g.values[CLIENT].as_deref() == Some(client.as_str()))
-        .collect();
     let mut upgrade = false;
-    let same_product: Vec<&Features> = siblings
-        .iter()
-        .copied()
-        .filter(|g| g.product == f.product)
-        .collect();
-    if client_fits && let (Some(version), Some(at)) = (&f.version, f.at) {
-        let siblings = &same_product;
-        let older_before = siblings.iter().any(|g| {
-            g.at.is_some_and(|t| t < at) && g.version.as_ref().is_some_and(|v| v > version)
-        });
-        let older_after = siblings.iter().any(|g| {
-            g.at.is_some_and(|t| t > at) && g.version.as_ref().is_some_and(|v| v > version)
-        });
-        if older_before && older_after {
+    let history = histories.get(&(profile.key.clone(), client.clone(), f.product.clone()));
+    if client_fits && let (Some(version), Some(at), Some(history)) = (&f.version, f.at, history) {
+        let before = history.max_before(at);
+        let after = history.max_after(at);
+        if before.is_some_and(|v| v > version) && after.is_some_and(|v| v > version) {
             out.push(Deviation {
                 feature: "client_version",
                 value: f.version_text.clone().unwrap_or_default(),
@@ -251,7 +319,7 @@ fn deviations(
                     f.version_text.as_deref().unwrap_or_default()
                 ),
                 seen: 0,
-                of: siblings.len() as u64,
+                of: history.entries.len().saturating_sub(1) as u64,
                 usual: usual(
                     profile
                         .clusters
@@ -262,16 +330,8 @@ fn deviations(
                 ),
             });
         }
-        let seen_earlier = siblings
-            .iter()
-            .any(|g| g.at.is_some_and(|t| t < at) && g.version.as_ref() == Some(version));
-        let newer_than_all_earlier = siblings
-            .iter()
-            .filter(|g| g.at.is_some_and(|t| t < at))
-            .all(|g| g.version.as_ref().is_none_or(|v| v < version));
-        upgrade = !seen_earlier
-            && newer_than_all_earlier
-            && siblings.iter().any(|g| g.at.is_some_and(|t| t < at));
+        let seen_earlier = history.first_seen.get(version).is_some_and(|t| *t < at);
+        upgrade = !seen_earlier && before.is_some_and(|v| v < version);
     }
     if client_fits
         && !upgrade

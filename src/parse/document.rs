@@ -244,9 +244,9 @@ pub(crate) fn analyse_in(
             if matches!(kind, ItemKind::Ooxml | ItemKind::Odf | ItemKind::Pdf) {
                 match guarded(|| crate::parse::doctext::document_text(bytes, kind, limits)) {
                     Ok(Some(text)) => {
-                        let words = crate::parse::minhash::comparable_words(&text);
-                        facts.text_words = Some(words.len() as u64);
-                        facts.minhash = crate::parse::minhash::signature(&words);
+                        let (words, signature) = crate::parse::minhash::text_signature(&text);
+                        facts.text_words = Some(words as u64);
+                        facts.minhash = signature;
                     }
                     Ok(None) => {}
                     Err(e) => facts.text_error = Some(e),

@@ -286,8 +286,7 @@ fn facts_of(
         .collect();
     let normalized = normalize(message, &fields, attachment_hashes);
     facts.has_quote = has_quote(&normalized.body);
-    facts.minhash =
-        minhash::signature(&minhash::comparable_words(&authored_text(&normalized.body)));
+    facts.minhash = minhash::text_signature(&authored_text(&normalized.body)).1;
     facts.content_sha256 = normalized.digest();
     facts.fingerprint = crate::corpus::profiles::fingerprint(&facts);
     facts

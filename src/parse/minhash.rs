@@ -1,16 +1,19 @@
 //! MinHash signatures of texts: near-duplicates found in time linear in the number of items.
 //!
-//! Each text becomes the set of its 3-word shingles; 64 independent hash
-//! functions keep their minimum over the set. Two texts agree on a fraction
-//! of the minima equal (in expectation) to the Jaccard similarity of their
-//! shingle sets. Only the 64 numbers are kept per item, never the text.
-
-use std::hash::{DefaultHasher, Hash, Hasher};
+//! Each text becomes the set of its 3-word shingles. One-permutation hashing
+//! (Li, Owen, Zhang 2012) spreads the shingles' hashes over 64 bins and keeps
+//! each bin's minimum, one hash per shingle instead of 64; empty bins borrow
+//! from the next filled bin (densification, Shrivastava 2017). Two texts agree
+//! on a fraction of bins close to the Jaccard similarity of their shingle
+//! sets. Only the 64 numbers are kept per item, never the text.
 
 pub const HASHES: usize = 64;
 /// Texts shorter than this are too short to compare meaningfully.
 pub const MIN_WORDS: usize = 40;
-const SHINGLE: usize = 3;
+/// At most this many words of a text are fingerprinted: enough to find a
+/// near-copy (an edit further on leaves the two signatures alike, and the
+/// confirming diff reads the whole texts), and bounded time per item.
+const MAX_WORDS: usize = 5_000;
 
 pub type Signature = Box<[u32; HASHES]>;
 
@@ -25,53 +28,90 @@ pub fn comparable_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The signature of a text's words, `None` when it has fewer than `MIN_WORDS`.
-pub fn signature(words: &[String]) -> Option<Signature> {
-    if words.len() < MIN_WORDS {
-        return None;
-    }
-    let mut mins = Box::new([u32::MAX; HASHES]);
-    for shingle in words.windows(SHINGLE) {
-        let mut h = DefaultHasher::new();
-        shingle.hash(&mut h);
-        let x = h.finish();
-        for (i, slot) in mins.iter_mut().enumerate() {
-            // h_i(x) = a_i * x + b_i (mod 2^64), upper 32 bits: cheap, independent enough.
-            let (a, b) = COEFFICIENTS[i];
-            let v = (a.wrapping_mul(x).wrapping_add(b) >> 32) as u32;
-            if v < *slot {
-                *slot = v;
+/// FNV-1a over the lower-cased characters of a word, without allocating
+/// (ASCII bytes lower-cased directly; other characters through Unicode rules).
+fn word_hash(word: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    if word.is_ascii() {
+        for b in word.bytes() {
+            eat(b.to_ascii_lowercase());
+        }
+    } else {
+        for c in word.chars().flat_map(char::to_lowercase) {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                eat(b);
             }
         }
     }
-    Some(mins)
+    h
+}
+
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The signature of a text and its word count; no signature under `MIN_WORDS` words.
+pub fn text_signature(text: &str) -> (usize, Option<Signature>) {
+    let words = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .take(MAX_WORDS)
+        .map(word_hash);
+    let mut bins = [u32::MAX; HASHES];
+    let (mut a, mut b) = (0u64, 0u64);
+    let mut count = 0usize;
+    for h in words {
+        count += 1;
+        if count >= 3 {
+            let shingle = mix(a ^ b.rotate_left(21) ^ h.rotate_left(42));
+            let bin = (shingle >> 58) as usize;
+            let value = shingle as u32;
+            if value < bins[bin] {
+                bins[bin] = value;
+            }
+        }
+        a = b;
+        b = h;
+    }
+    if count < MIN_WORDS {
+        return (count, None);
+    }
+    // Densification: an empty bin takes the value of the next filled bin,
+    // mixed with the distance so that borrowed values stay distinguishable.
+    let filled = bins;
+    for i in 0..HASHES {
+        if filled[i] != u32::MAX {
+            continue;
+        }
+        for d in 1..HASHES {
+            let j = (i + d) % HASHES;
+            if filled[j] != u32::MAX {
+                bins[i] = (mix(u64::from(filled[j]) ^ (d as u64).wrapping_mul(0x9E37_79B9)) as u32)
+                    .max(1);
+                break;
+            }
+        }
+    }
+    (count, Some(Box::new(bins)))
+}
+
+/// The signature of already split words (tests and callers holding words).
+pub fn signature(words: &[String]) -> Option<Signature> {
+    text_signature(&words.join(" ")).1
 }
 
 /// Estimated Jaccard similarity of the two shingle sets.
 pub fn similarity(a: &[u32; HASHES], b: &[u32; HASHES]) -> f64 {
     a.iter().zip(b.iter()).filter(|(x, y)| x == y).count() as f64 / HASHES as f64
 }
-
-/// Odd multipliers and offsets from splitmix64, fixed so signatures are reproducible.
-const COEFFICIENTS: [(u64, u64); HASHES] = {
-    let mut out = [(0u64, 0u64); HASHES];
-    let mut state: u64 = 0x5EED_1EA4_2017_0505;
-    let mut i = 0;
-    while i < HASHES {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        let a = (z ^ (z >> 31)) | 1;
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        out[i] = (a, z ^ (z >> 31));
-        i += 1;
-    }
-    out
-};
 
 #[cfg(test)]
 mod tests {

@@ -78,7 +78,12 @@ fn is_separator(line: &str) -> bool {
 /// a `From:` line directly followed (within 2 lines) by a `Sent:` line.
 fn outlook_block_start(body: &[String]) -> Option<usize> {
     for (i, line) in body.iter().enumerate() {
-        if line.trim_start().starts_with('>') {
+        let t = line.trim_start();
+        // Cheap rejection before lower-casing: separators start with '-' or
+        // '_', header labels have a colon near the start.
+        let candidate =
+            t.starts_with(['-', '_']) || t.char_indices().take(16).any(|(_, c)| c == ':');
+        if !candidate || t.starts_with('>') {
             continue;
         }
         if is_separator(line) {

@@ -6,7 +6,7 @@ use crate::corpus::MemorySource;
 use crate::item::{ItemKind, Locator};
 use crate::parse::doctime::DocTime;
 use crate::parse::document::DocumentFacts;
-use crate::parse::minhash::{comparable_words, signature};
+use crate::parse::minhash::text_signature;
 
 const NOTE: &str = "Le conseil d'administration du 16 mars 2017 a examiné le dossier de raccordement \
 du parc éolien de la Vesle. Après présentation par la direction financière, le conseil a retenu \
@@ -24,7 +24,7 @@ fn doc(path: &str, modified: &str, text: &str) -> (Item, String) {
     let mut facts = DocumentFacts::new("ooxml");
     facts.created = Some(DocTime::parse_iso("2017-03-10T08:00:00Z"));
     facts.modified = Some(DocTime::parse_iso(modified));
-    facts.minhash = signature(&comparable_words(text));
+    facts.minhash = text_signature(text).1;
     item.document = Some(Box::new(facts));
     (item, text.to_string())
 }
