@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde_json::json;
-use similar::{Algorithm, DiffOp, capture_diff_deadline};
+use similar::{Algorithm, DiffOp, DiffTag, capture_diff_deadline};
 
 use super::{Check, CheckMeta, Run, Scope};
 use crate::config::Config;
@@ -194,28 +194,10 @@ fn compare_pair(corpus: &Corpus<'_>, a: usize, b: usize) -> Option<Finding> {
     let mut changed = 0usize;
     let mut biggest = 0usize;
     for op in &ops {
-        let (old, new) = match *op {
-            DiffOp::Equal { .. } => continue,
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (old_index..old_index + old_len, new_index..new_index),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index..old_index, new_index..new_index + new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                old_index..old_index + old_len,
-                new_index..new_index + new_len,
-            ),
-        };
+        let (tag, old, new) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            continue;
+        }
         let removed = &wo[old.clone()];
         let added = &wn[new.clone()];
         changed += removed.len().max(added.len());

@@ -7,7 +7,7 @@
 //! them was altered after it was sent.
 
 use serde_json::json;
-use similar::{Algorithm, DiffOp, capture_diff_deadline};
+use similar::{Algorithm, DiffOp, DiffTag, capture_diff_deadline};
 
 use super::{Check, CheckMeta, Run, Scope};
 use crate::config::Config;
@@ -75,17 +75,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
         if !email.has_quote {
             continue;
         }
-        let Some(parent_id) = email
-            .in_reply_to
-            .first()
-            .or_else(|| email.references.last())
-        else {
-            continue;
-        };
-        if email.message_id.as_deref() == Some(parent_id.as_str()) {
-            continue;
-        }
-        let Some(parents) = corpus.by_message_id.get(parent_id.as_str()) else {
+        let Some((parent_id, parents)) = corpus.parents_of(email) else {
             continue;
         };
         let Ok(reply) = corpus.content(index) else {
@@ -216,28 +206,16 @@ fn compare(quote: &[String], parent: &[String]) -> Comparison {
         _ => 0,
     };
     for (i, op) in ops.iter().enumerate() {
-        let (old, new) = match *op {
-            DiffOp::Equal { len, .. } => {
-                result.aligned += len;
+        let (tag, old, new) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => {
+                result.aligned += old.len();
                 continue;
             }
             // Parent words not quoted: an elision.
-            DiffOp::Delete { .. } => continue,
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index..old_index, new_index..new_index + new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                old_index..old_index + old_len,
-                new_index..new_index + new_len,
-            ),
-        };
+            DiffTag::Delete => continue,
+            DiffTag::Insert | DiffTag::Replace => {}
+        }
         // Surgical: a few words changed or added *inside* text that otherwise
         // matches, with aligned words on both sides. Differences at the start
         // or end of the quote are attributions, footers, signatures, flowed

@@ -54,17 +54,7 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         let Some(email) = item.email.as_deref() else {
             continue;
         };
-        let Some(parent_id) = email
-            .in_reply_to
-            .first()
-            .or_else(|| email.references.last())
-        else {
-            continue;
-        };
-        if email.message_id.as_deref() == Some(parent_id.as_str()) {
-            continue;
-        }
-        let Some(parents) = corpus.by_message_id.get(parent_id.as_str()) else {
+        let Some((parent_id, parents)) = corpus.parents_of(email) else {
             continue;
         };
         let Some(date) = email.date.as_ref() else {

@@ -16,7 +16,7 @@ pub mod profiles;
 
 use crate::config::Config;
 use crate::item::{Item, ItemKind};
-use crate::parse::email::normalized_content;
+use crate::parse::email::{EmailFacts, normalized_content};
 use crate::parse::normalize::Normalized;
 use crate::reread::item_bytes;
 
@@ -114,6 +114,21 @@ impl<'a> Corpus<'a> {
     /// The normalised content of item `index`, read again from the dump.
     pub fn content(&self, index: usize) -> Result<Normalized, String> {
         self.source.content(self.items, index)
+    }
+
+    /// The parent a message answers (first In-Reply-To id, else the last
+    /// References id) and its copies in the dump, when it is there.
+    pub fn parents_of<'e>(&self, email: &'e EmailFacts) -> Option<(&'e str, &[usize])> {
+        let id = email
+            .in_reply_to
+            .first()
+            .or_else(|| email.references.last())?;
+        if email.message_id.as_deref() == Some(id.as_str()) {
+            return None;
+        }
+        self.by_message_id
+            .get(id.as_str())
+            .map(|members| (id.as_str(), members.as_slice()))
     }
 
     /// Members of one Message-ID group whose normalised content hashes differ.
