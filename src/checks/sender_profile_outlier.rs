@@ -46,7 +46,11 @@ PC and a phone are two clusters). A message is an outlier when:
   daylight saving is applied first (a sender's offsets are tested against the EU and US \
   rules, and +0100 in winter and +0200 in summer become one value for a Paris sender);
 - its first relay's organisation is unseen for the sender (at least 3 relayed messages) and \
-  for the sender's domain.
+  carries at most 2% of the mail of the sender's domain.
+
+A value shared with a single other message counts as unseen once the sender has at least \
+30 other messages: two planted messages with the same foreign habit must not vouch for \
+each other.
 
 **Severity.** Medium for one or two deviating features, high for three or more \
 (client counts once: formats that change with the client are folded into it). The evidence \
@@ -65,6 +69,9 @@ const PATCH_TOOLS: [&str; 3] = ["git-send-email", "b4", "quilt"];
 
 /// Features whose change alone is enough for a finding.
 const STRONG: [&str; 4] = ["client", "client_version", "time_zone", "first_relay"];
+
+/// From this many other messages on, a value shared with just one of them is rare.
+const RARE_AMONG: u64 = 30;
 
 /// Share of a sender's messages the commonest value must hold for an unseen value to count.
 const STABLE_SHARE: f64 = 0.6;
@@ -174,10 +181,14 @@ fn usual(tally: Option<&Tally>, except: &str) -> String {
 }
 
 /// An unseen value in a stable tally (self excluded): Some((others, total_others)).
+/// A value unseen in a stable tally (self excluded), or seen in just one other
+/// message of a long history (two planted messages with the same foreign
+/// habit must not vouch for each other): Some((others with it, others)).
 fn unseen(tally: Option<&Tally>, value: &str, min_others: u64) -> Option<(u64, u64)> {
     let others = total(tally).saturating_sub(1);
     let seen = count(tally, value).saturating_sub(1);
-    if seen > 0 || others < min_others {
+    let rare = seen == 0 || (seen == 1 && others >= RARE_AMONG);
+    if !rare || others < min_others {
         return None;
     }
     let top = tally.and_then(|t| t.values().copied().max()).unwrap_or(0);
@@ -382,11 +393,19 @@ fn deviations(
     }
     if let Some(relay) = f.values[FIRST_RELAY].as_deref() {
         let t = tally("first_relay");
-        let domain_seen = domain
-            .map(|d| count(d.features.get("first_relay"), relay).saturating_sub(1))
-            .unwrap_or(0);
+        // The domain's other senders may use the relay too (a colleague's
+        // office); it vouches only if it carries more than 2% of their mail.
+        let (domain_seen, domain_total) = domain
+            .map(|d| {
+                let t = d.features.get("first_relay");
+                (
+                    count(t, relay).saturating_sub(1),
+                    total(t).saturating_sub(1),
+                )
+            })
+            .unwrap_or((0, 0));
         if let Some((seen, of)) = unseen(t, relay, 3)
-            && domain_seen == 0
+            && domain_seen * 50 <= domain_total
         {
             out.push(Deviation {
                 feature: "first_relay",
