@@ -20,6 +20,7 @@ struct Habit {
     phone: bool,
 }
 
+#[allow(clippy::too_many_arguments)] // a test generator: one argument per habit it varies
 fn render(
     n: usize,
     sender: usize,
