@@ -377,3 +377,83 @@ fn sample_report_ranks_planted_items_first_in_chromium() {
     assert!(shot.is_file(), "no screenshot at {}", shot.display());
     eprintln!("screenshot of the sample report: {}", shot.display());
 }
+
+/// Replaces the data embedded in `html` with `data`, escaped as leakprov embeds it.
+fn with_data(html: &str, data: &Value) -> String {
+    let start = html.find("id=\"data\">").expect("data element") + "id=\"data\">".len();
+    let end = start + html[start..].find("</script>").expect("end of data");
+    format!(
+        "{}{}{}",
+        &html[..start],
+        leakprov::report::html::script_json(&data.to_string()),
+        &html[end..]
+    )
+}
+
+fn embedded_data(html: &str) -> Value {
+    let start = html.find("id=\"data\">").expect("data element") + "id=\"data\">".len();
+    let end = start + html[start..].find("</script>").expect("end of data");
+    serde_json::from_str(&html[start..end]).expect("embedded JSON")
+}
+
+/// Document facts on items and the `documents`, `profiles` and `domains` report
+/// sections (added by other parts of leakprov) are rendered when present.
+#[test]
+fn later_report_sections_render_in_chromium() {
+    let Some(browser) = browser_or_skip("later_report_sections_render_in_chromium") else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    scan(&Path::new(SAMPLE).join("corvel-leak"), out.path());
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    let mut data = embedded_data(&html);
+    let docx = "documents/CR_CODIR_2017-01-09.docx";
+    for item in data["items"].as_array_mut().unwrap() {
+        if item["p"] == docx {
+            item["doc"] = serde_json::json!({
+                "format": "ooxml", "title": "<img src=x onerror=alert(8)>Compte rendu",
+                "creator": "Иван Петров", "last_modified_by": "Claire Dumont",
+                "application": "Microsoft Office Word", "app_version": "16.0000",
+                "created": {"raw": "2017-01-09T08:00:00Z", "utc": "2017-01-09T08:00:00Z"}
+            });
+        }
+    }
+    data["sections"] = serde_json::json!({
+        "documents": {
+            "items": 4, "distinct": 4,
+            "authors": [
+                {"value": "Julien Marchand", "documents": 3},
+                {"value": "Иван Петров", "documents": 1, "items": [{"path": docx, "locator": null}]}
+            ],
+            "applications": [{"value": "Microsoft Excel", "documents": 4}],
+            "producers": []
+        },
+        "profiles": [{
+            "sender": "julien.marchand@corvel-energie.fr", "messages": 27,
+            "clusters": [{"label": "Outlook 2016 via Exchange", "messages": 26},
+                         {"label": "Apple Mail posing as Outlook", "messages": 1, "outlier": true}],
+            "features": {"client": {"(none)": 26, "Microsoft Outlook 16.0": 1}},
+            "outliers": 1
+        }],
+        "domains": [{"domain": "berthier-avocats.fr", "messages": 9, "senders": 1}]
+    });
+    let page = out.path().join("sections.html");
+    std::fs::write(&page, with_data(&html, &data)).unwrap();
+    let dom = dump_dom(&browser, &file_url(&page));
+
+    let docs = &dom[dom.find("id=\"sec-documents\"").expect("documents section")..];
+    let docs = &docs[..docs.find("id=\"sec-duplicates\"").unwrap_or(docs.len())];
+    assert!(docs.contains("Иван Петров") && docs.contains("badge unusual"));
+    assert!(
+        docs.contains(docx),
+        "the rare value's document is not linked"
+    );
+    assert!(docs.contains("&lt;img src=x onerror=alert(8)&gt;Compte rendu"));
+    assert!(!dom.contains("<img"));
+    assert!(
+        dom.contains("Apple Mail posing as Outlook"),
+        "profile clusters not shown"
+    );
+    let domains = &dom[dom.find("id=\"sec-domains\"").expect("domains section")..];
+    assert!(domains.contains("berthier-avocats.fr"));
+}

@@ -7,7 +7,7 @@
 //! page renders them when they exist without depending on their types.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -28,8 +28,32 @@ const MAX_TEXT: usize = 400;
 /// Recipients listed per message.
 const MAX_RECIPIENTS: usize = 12;
 
+/// Strings that repeat across items (senders, programs, kinds, zones), written
+/// once: items refer to them by index, which keeps a 100,000-item page small.
+#[derive(Default, Serialize)]
+#[serde(transparent)]
+struct Strings {
+    list: Vec<String>,
+    #[serde(skip)]
+    index: HashMap<String, u32>,
+}
+
+impl Strings {
+    fn add(&mut self, text: &str) -> u32 {
+        if let Some(&i) = self.index.get(text) {
+            return i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(text.to_string());
+        self.index.insert(text.to_string(), i);
+        i
+    }
+}
+
 #[derive(Serialize)]
 pub struct Page<'a> {
+    /// The string table: item fields marked "interned" are indices into it.
+    strings: Strings,
     tool: &'a Tool,
     scan: &'a ScanInfo,
     summary: &'a Summary,
@@ -59,8 +83,8 @@ struct ItemView<'a> {
     /// locator (absent for the file itself)
     #[serde(skip_serializing_if = "Option::is_none")]
     l: Option<String>,
-    /// kind
-    k: &'static str,
+    /// kind (interned)
+    k: u32,
     /// size in bytes
     n: u64,
     /// SHA-256
@@ -82,17 +106,19 @@ struct ItemView<'a> {
     doc: Option<Value>,
 }
 
+/// Message fields; those marked "interned" are indices into `Page::strings`.
 #[derive(Serialize)]
 struct EmailView<'a> {
-    src: Source,
-    /// first From mailbox as written, and its address in lower case (the sender key)
+    /// file, maildir, mbox or attachment (interned)
+    src: u32,
+    /// first From mailbox as written, and its address in lower case, the sender key (interned)
     #[serde(skip_serializing_if = "Option::is_none")]
-    f: Option<Cow<'a, str>>,
+    f: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    fa: Option<String>,
-    /// To and Cc, and how many there are in all
+    fa: Option<u32>,
+    /// To and Cc (interned), and how many there are in all
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    t: Vec<Cow<'a, str>>,
+    t: Vec<u32>,
     #[serde(skip_serializing_if = "is_zero")]
     tn: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,8 +128,9 @@ struct EmailView<'a> {
     d: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     u: Option<&'a str>,
+    /// (interned)
     #[serde(skip_serializing_if = "Option::is_none")]
-    o: Option<&'a str>,
+    o: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     de: Option<&'a str>,
     /// Message-ID, first In-Reply-To
@@ -111,17 +138,17 @@ struct EmailView<'a> {
     m: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     r: Option<Cow<'a, str>>,
-    /// client as written, its family, Message-ID domain and form, boundary form
+    /// client as written, its family, Message-ID domain and form, boundary form (all interned)
     #[serde(skip_serializing_if = "Option::is_none")]
-    cl: Option<Cow<'a, str>>,
+    cl: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    cf: Option<String>,
+    cf: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    md: Option<String>,
+    md: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    mf: Option<String>,
+    mf: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    bf: Option<String>,
+    bf: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     dk: Vec<DkimView<'a>>,
     /// Every fact, for items with findings.
@@ -187,66 +214,91 @@ fn dkim_view(d: &DkimFacts) -> DkimView<'_> {
     }
 }
 
-fn email_view(email: &EmailFacts, full: bool) -> EmailView<'_> {
-    let client = email.x_mailer.as_deref().or(email.user_agent.as_deref());
+fn source_name(source: Source) -> &'static str {
+    match source {
+        Source::File => "file",
+        Source::Maildir => "maildir",
+        Source::Mbox => "mbox",
+        Source::Attachment => "attachment",
+    }
+}
+
+fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> EmailView<'a> {
+    let client = email
+        .x_mailer
+        .as_deref()
+        .map(cap)
+        .or(email.user_agent.as_deref().map(cap));
     let recipients = email.to.iter().chain(&email.cc);
+    let message_id = email.message_id.as_deref();
     EmailView {
-        src: email.source,
-        f: email.from.first().map(mailbox),
+        src: strings.add(source_name(email.source)),
+        f: email.from.first().map(|m| strings.add(&mailbox(m))),
         fa: email
             .from
             .first()
             .and_then(|m| m.address.as_deref())
-            .map(|a| cap(a).to_lowercase()),
+            .map(|a| strings.add(&cap(a).to_lowercase())),
         t: recipients
             .clone()
             .take(MAX_RECIPIENTS)
-            .map(mailbox)
+            .map(|m| strings.add(&mailbox(m)))
             .collect(),
         tn: recipients.count(),
         s: email.subject.as_deref().map(cap),
         d: email.date.as_ref().map(|d| cap(&d.raw)),
         u: email.date.as_ref().and_then(|d| d.utc.as_deref()),
-        o: email.date.as_ref().and_then(|d| d.offset.as_deref()),
+        o: email
+            .date
+            .as_ref()
+            .and_then(|d| d.offset.as_deref())
+            .map(|o| strings.add(o)),
         de: email.date.as_ref().and_then(|d| d.error.as_deref()),
-        m: email.message_id.as_deref().map(cap),
+        m: message_id.map(cap),
         r: email.in_reply_to.first().map(|s| cap(s)),
-        cl: client.map(cap),
-        cf: client.map(|c| client_family(&cap(c))),
-        md: email.message_id.as_deref().and_then(message_id_domain),
-        mf: email
-            .message_id
+        cf: client.as_deref().map(|c| strings.add(&client_family(c))),
+        cl: client.as_deref().map(|c| strings.add(c)),
+        md: message_id
+            .and_then(message_id_domain)
+            .map(|d| strings.add(&d)),
+        mf: message_id
+            .map(|m| strings.add(&form(m.rsplit_once('@').map_or(m, |(local, _)| local)))),
+        bf: email
+            .mime
+            .boundary
             .as_deref()
-            .map(|m| form(m.rsplit_once('@').map_or(m, |(local, _)| local))),
-        bf: email.mime.boundary.as_deref().map(form),
+            .map(|b| strings.add(&form(b))),
         dk: email.dkim.iter().map(dkim_view).collect(),
         x: full.then_some(email),
     }
 }
 
-fn item_view(item: &Item, flagged: bool) -> ItemView<'_> {
+fn item_view<'a>(item: &'a Item, flagged: bool, strings: &mut Strings) -> ItemView<'a> {
     let doc = pick(item, &["document"]).remove("document");
     ItemView {
         p: &item.path,
         l: item.locator.to_option_string(),
-        k: item.kind.as_str(),
+        k: strings.add(item.kind.as_str()),
         n: item.size,
         h: item.sha256.as_deref(),
         filename: item.filename.as_deref().map(cap),
         ct: item.content_type.as_deref(),
         lt: item.link_target.as_deref(),
         sp: item.special,
-        e: item.email.as_deref().map(|e| email_view(e, flagged)),
+        e: item
+            .email
+            .as_deref()
+            .map(|e| email_view(e, flagged, strings)),
         doc,
     }
 }
 
 /// A placeholder for a finding whose path and locator match no item.
-fn stub_view<'a>(ranked: &Ranked<'a>) -> ItemView<'a> {
+fn stub_view<'a>(ranked: &Ranked<'a>, strings: &mut Strings) -> ItemView<'a> {
     ItemView {
         p: ranked.path,
         l: ranked.locator.to_option_string(),
-        k: "unknown",
+        k: strings.add("unknown"),
         n: 0,
         h: None,
         filename: None,
@@ -261,17 +313,18 @@ fn stub_view<'a>(ranked: &Ranked<'a>) -> ItemView<'a> {
 pub fn build(report: &Report) -> Page<'_> {
     let ranked = rank(&report.items, &report.findings);
     let flagged: HashSet<usize> = ranked.iter().filter_map(|r| r.item).collect();
+    let mut strings = Strings::default();
     let mut items: Vec<ItemView> = report
         .items
         .iter()
         .enumerate()
-        .map(|(i, item)| item_view(item, flagged.contains(&i)))
+        .map(|(i, item)| item_view(item, flagged.contains(&i), &mut strings))
         .collect();
     let mut findings: Vec<Option<FindingView>> = report.findings.iter().map(|_| None).collect();
     let mut order = Vec::with_capacity(ranked.len());
     for r in &ranked {
         let index = r.item.unwrap_or_else(|| {
-            items.push(stub_view(r));
+            items.push(stub_view(r, &mut strings));
             items.len() - 1
         });
         for &fi in &r.findings {
@@ -287,6 +340,7 @@ pub fn build(report: &Report) -> Page<'_> {
         order.push((index, r.score));
     }
     Page {
+        strings,
         tool: &report.tool,
         scan: &report.scan,
         summary: &report.summary,
