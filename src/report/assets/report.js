@@ -972,10 +972,17 @@
       return { node: node, update: function () {} };
     }
     const sorted = Int32Array.from(days).sort();
-    // A few absurd dates (1970, 2099) must not squash the chart: trim 0.1% at each end.
+    // A few absurd dates (1970, 2099) must not squash the chart: when 0.1% of the dates
+    // at either end lie far outside the rest, they are left off (and counted).
     const trim = sorted.length >= 1000 ? Math.floor(sorted.length * 0.001) : 0;
-    const lo = sorted[trim];
-    const hi = sorted[sorted.length - 1 - trim];
+    let lo = sorted[0];
+    let hi = sorted[sorted.length - 1];
+    const innerLo = sorted[trim];
+    const innerHi = sorted[sorted.length - 1 - trim];
+    if (hi - lo > 2 * (innerHi - innerLo) + 60) {
+      lo = innerLo;
+      hi = innerHi;
+    }
     const span = hi - lo + 1;
     const binDays = span <= 450 ? 1 : span <= 3000 ? 7 : 30;
     const nb = Math.ceil(span / binDays);
@@ -1435,7 +1442,7 @@
         apply();
         doc.getElementById('sec-ranked').scrollIntoView({ block: 'start' });
       });
-      secChecks.appendChild(el('article', { class: 'check', id: 'check-' + c.id },
+      secChecks.appendChild(el('article', { class: 'checkdoc', id: 'check-' + c.id },
         el('h3', null, el('code', null, c.id), ' ', sevBadge(c.severity), el('span', { class: 'muted' }, ' ' + c.scope + ' check'), ' ', show),
         el('p', { class: 'summary' }, c.summary),
         el('details', null, el('summary', null, 'How it works, false positives, tolerances'), markdown(c.doc))));
@@ -1477,6 +1484,7 @@
       ]
     });
     secItems.appendChild(all.node);
+    secItems.appendChild(el('p', { class: 'printonly' }, plural(N, 'item') + ': the full list is in report.json next to this page.'));
 
 
   }
