@@ -1,7 +1,7 @@
 //! The data the HTML page renders: a compact view of the report, embedded once as JSON.
 //!
-//! Per item only what the page shows; full message facts only for items with
-//! findings (their evidence panel shows every header fact). Sections that
+//! Per item only what the page shows; full message facts only for the items
+//! with findings that rank highest (their evidence panel shows every header fact). Sections that
 //! other parts of leakprov add to the report (`profiles`, `domains`,
 //! `documents`) and document facts on items are read through `pick`, so the
 //! page renders them when they exist without depending on their types.
@@ -27,6 +27,9 @@ const SECTIONS: &[&str] = &["profiles", "domains", "documents"];
 const MAX_TEXT: usize = 400;
 /// Recipients listed per message.
 const MAX_RECIPIENTS: usize = 12;
+/// Items, most suspicious first, whose every header fact is embedded (the page's
+/// size stays bounded when a whole dump is flagged; report.json has them all).
+const MAX_FULL: usize = 5000;
 
 /// Strings that repeat across items (senders, programs, kinds, zones), written
 /// once: items refer to them by index, which keeps a 100,000-item page small.
@@ -164,6 +167,9 @@ struct DkimView<'a> {
     s: Option<&'a str>,
     bh: &'static str,
     sig: &'static str,
+    /// why it failed or could not be checked
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -211,6 +217,7 @@ fn dkim_view(d: &DkimFacts) -> DkimView<'_> {
         s: d.s.as_deref(),
         bh: d.body_hash,
         sig: d.signature,
+        why: d.detail.as_deref().map(cap),
     }
 }
 
@@ -312,13 +319,17 @@ fn stub_view<'a>(ranked: &Ranked<'a>, strings: &mut Strings) -> ItemView<'a> {
 
 pub fn build(report: &Report) -> Page<'_> {
     let ranked = rank(&report.items, &report.findings);
-    let flagged: HashSet<usize> = ranked.iter().filter_map(|r| r.item).collect();
+    let full: HashSet<usize> = ranked
+        .iter()
+        .take(MAX_FULL)
+        .filter_map(|r| r.item)
+        .collect();
     let mut strings = Strings::default();
     let mut items: Vec<ItemView> = report
         .items
         .iter()
         .enumerate()
-        .map(|(i, item)| item_view(item, flagged.contains(&i), &mut strings))
+        .map(|(i, item)| item_view(item, full.contains(&i), &mut strings))
         .collect();
     let mut findings: Vec<Option<FindingView>> = report.findings.iter().map(|_| None).collect();
     let mut order = Vec::with_capacity(ranked.len());

@@ -5,6 +5,7 @@
 function senderStats() {
   return lazy('senders', function () {
     const map = new Map();
+    const names = new Map(); // display name of each distinct From, computed once
     const FEATURES = ['program', 'family', 'mid', 'boundary', 'zone'];
     for (let i = 0; i < N; i++) {
       const e = items[i].e;
@@ -20,7 +21,8 @@ function senderStats() {
       s.items.push(i);
       if (flagged(i)) s.flagged += 1;
       if (e.f) {
-        const name = e.f.replace(/\s*<[^>]*>$/, '');
+        let name = names.get(e.f);
+        if (name === undefined) names.set(e.f, (name = e.f.replace(/\s*<[^>]*>$/, '')));
         s.names.set(name, (s.names.get(name) || 0) + 1);
       }
       if (e.m && s.seen.has(e.m)) { s.copies += 1; continue; }
@@ -181,11 +183,12 @@ function senderComparison(i) {
 function dkimTable(e) {
   return el('section', null, el('h4', null, 'DKIM'),
     el('table', { class: 'list compact' },
-      el('thead', null, el('tr', null, el('th', null, 'Domain (d=)'), el('th', null, 'Selector (s=)'), el('th', null, 'Body hash'), el('th', null, 'Signature'))),
+      el('thead', null, el('tr', null, el('th', null, 'Domain (d=)'), el('th', null, 'Selector (s=)'), el('th', null, 'Body hash'), el('th', null, 'Signature'), el('th', null, 'Detail'))),
       el('tbody', null, e.dk.map(function (d) {
         return el('tr', null, el('td', null, d.d || ''), el('td', null, d.s || ''),
           el('td', null, el('span', { class: 'result r-' + d.bh }, d.bh)),
-          el('td', null, el('span', { class: 'result r-' + d.sig }, d.sig)));
+          el('td', null, el('span', { class: 'result r-' + d.sig }, d.sig)),
+          el('td', null, d.why || ''));
       }))));
 }
 
