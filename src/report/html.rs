@@ -123,12 +123,12 @@ pub fn render(report: &Report) -> String {
         version = esc(report.tool.version),
         started = esc(&scan.started_at),
         finished = esc(&scan.finished_at),
-        files = s.files,
-        bytes = s.bytes,
-        emails = s.emails,
-        documents = s.documents,
-        items = report.items.len(),
-        errors = s.errors,
+        files = grouped(s.files),
+        bytes = grouped(s.bytes),
+        emails = grouped(s.emails),
+        documents = grouped(s.documents),
+        items = grouped(report.items.len() as u64),
+        errors = grouped(s.errors),
         manifest = esc(&scan.manifest_sha256),
         args = esc(&shell_words(&scan.args)),
         threads = scan.threads,
@@ -159,6 +159,19 @@ script, which this browser does not run. {} findings on {} items are in <code>re
     h.push_str(APP);
     h.push_str("</script>\n</body></html>\n");
     h
+}
+
+/// `1234567` -> `1,234,567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The command line as a person would type it (arguments with spaces quoted).
@@ -233,6 +246,14 @@ mod tests {
                 "the page's script uses {forbidden}"
             );
         }
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(84_917_174), "84,917,174");
     }
 
     #[test]

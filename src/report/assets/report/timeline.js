@@ -126,7 +126,7 @@ function buildTimeline() {
   });
   const unit = binDays === 1 ? 'day' : binDays === 7 ? 'week' : 'month';
   const caption = el('p', { class: 'caption' },
-    plural(days.length, 'dated message') + ' per ' + unit + ' (UTC), ' + dayStr(lo) + ' to ' + dayStr(hi) + '; ',
+    plural(days.length, 'dated message') + ', counted per ' + unit + ' (UTC), ' + dayStr(lo) + ' to ' + dayStr(hi) + '; ',
     el('span', { class: 'key flag' }, '■'), ' ' + plural(flaggedDays.length, 'flagged message') + ' (score above 0), marked ',
     el('span', { class: 'key marker' }, '▼'), '.',
     undated ? ' ' + plural(undated, 'message') + ' without a usable Date.' : '',
