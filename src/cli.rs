@@ -96,6 +96,9 @@ pub struct ScanArgs {
     /// thread-chronology: how much earlier than its parent a reply may be dated.
     #[arg(long, value_name = "MIN", default_value_t = 5)]
     pub reply_skew_minutes: u32,
+    /// sender-profile-outlier: only senders with at least this many messages are profiled.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub min_profile: usize,
     /// Exit with code 1 when a finding of this severity or higher exists.
     #[arg(long, value_name = "high|medium|low", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
@@ -213,6 +216,7 @@ impl ScanArgs {
             })?;
             cfg.dkim_keys = Some(Arc::new(store));
         }
+        cfg.min_profile = self.min_profile.max(2);
         cfg.tolerances = Tolerances {
             date_ahead: i64::from(self.date_ahead_minutes) * 60,
             date_behind: i64::from(self.date_behind_hours) * 3600,

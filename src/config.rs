@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use chrono::{DateTime, Utc};
 
@@ -19,6 +20,49 @@ pub struct Limits {
     pub max_attachments: usize,
     /// Size of the read buffer each worker streams files through.
     pub read_buffer: usize,
+    /// Documents, images and archives: bounds on extraction (see `DocLimits`).
+    pub documents: DocLimits,
+}
+
+/// Caps on document metadata extraction and archive expansion: a zip bomb or a
+/// hostile PDF costs a bounded amount of time and memory and ends as an error record.
+#[derive(Debug, Clone)]
+pub struct DocLimits {
+    /// Largest document (standalone or archive member) kept in memory and analysed;
+    /// a larger one is hashed only.
+    pub max_document_bytes: usize,
+    /// Most bytes one archive member may decompress to.
+    pub max_member_bytes: u64,
+    /// Most bytes one container (with everything nested in it) may decompress to.
+    pub max_container_bytes: u64,
+    /// Most decompressed bytes per compressed byte, once past `ratio_floor` bytes.
+    pub max_ratio: u64,
+    /// Decompressed size below which the ratio is not checked.
+    pub ratio_floor: u64,
+    /// Most entries read from one container, nested ones included.
+    pub max_entries: usize,
+    /// How many archives deep members are followed.
+    pub max_archive_depth: usize,
+    /// Longest metadata extraction of one document, checked between objects.
+    pub max_document_time: std::time::Duration,
+    /// Longest expansion of one container, checked between members.
+    pub max_container_time: std::time::Duration,
+}
+
+impl Default for DocLimits {
+    fn default() -> Self {
+        DocLimits {
+            max_document_bytes: 64 << 20,
+            max_member_bytes: 256 << 20,
+            max_container_bytes: 1 << 30,
+            max_ratio: 100,
+            ratio_floor: 1 << 20,
+            max_entries: 10_000,
+            max_archive_depth: 4,
+            max_document_time: std::time::Duration::from_secs(5),
+            max_container_time: std::time::Duration::from_secs(60),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -28,6 +72,7 @@ impl Default for Limits {
             max_nesting: 8,
             max_attachments: 1000,
             read_buffer: 1 << 20,
+            documents: DocLimits::default(),
         }
     }
 }
@@ -68,9 +113,14 @@ pub struct Config {
     pub now: DateTime<Utc>,
     pub limits: Limits,
     pub tolerances: Tolerances,
+    /// sender-profile-outlier: senders with fewer messages are not profiled.
+    pub min_profile: usize,
     /// Public keys for offline DKIM verification (`--dkim-keys`); without
     /// them signatures are recorded as `no-key`, which is not a finding.
     pub dkim_keys: Option<Arc<KeyStore>>,
+    /// Set (by a SIGINT/SIGTERM handler) to stop the scan: workers take no
+    /// new file, and the report is marked incomplete.
+    pub stop: Arc<AtomicBool>,
 }
 
 impl Config {
@@ -85,7 +135,9 @@ impl Config {
             now: Utc::now(),
             limits: Limits::default(),
             tolerances: Tolerances::default(),
+            min_profile: 5,
             dkim_keys: None,
+            stop: Arc::new(AtomicBool::new(false)),
         }
     }
 }

@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::parse::document::DocumentFacts;
 use crate::parse::email::EmailFacts;
 
 /// What an item is, recognised by its bytes (see `sniff`), not by its name.
@@ -84,6 +85,8 @@ pub enum LocatorPart {
     Mbox(u64),
     /// The n-th attachment of a message, counted from 1, with its file name.
     Attachment(u32, String),
+    /// A member of an archive (zip, tar, tar.gz, gzip), by its path inside it.
+    Archive(String),
 }
 
 /// Where inside a file an item sits; empty for the file itself.
@@ -138,18 +141,28 @@ impl fmt::Display for Locator {
                 LocatorPart::Mbox(n) => write!(f, "mbox:{n}")?,
                 LocatorPart::Attachment(n, name) => {
                     write!(f, "attachment:{n}:")?;
-                    for c in name.chars() {
-                        match c {
-                            '%' => f.write_str("%25")?,
-                            '/' => f.write_str("%2F")?,
-                            c => write!(f, "{c}")?,
-                        }
-                    }
+                    write_escaped(f, name)?;
+                }
+                LocatorPart::Archive(name) => {
+                    f.write_str("zip:")?;
+                    write_escaped(f, name)?;
                 }
             }
         }
         Ok(())
     }
+}
+
+/// A name inside a locator part: '%' and '/' percent-encoded so parts stay splittable.
+fn write_escaped(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+    for c in name.chars() {
+        match c {
+            '%' => f.write_str("%25")?,
+            '/' => f.write_str("%2F")?,
+            c => write!(f, "{c}")?,
+        }
+    }
+    Ok(())
 }
 
 impl Serialize for Locator {
@@ -189,6 +202,9 @@ pub struct Item {
     pub content_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<Box<EmailFacts>>,
+    /// Metadata of an office document, PDF, image or archive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<Box<DocumentFacts>>,
 }
 
 impl Item {
@@ -205,6 +221,7 @@ impl Item {
             filename: None,
             content_type: None,
             email: None,
+            document: None,
         }
     }
 
@@ -225,6 +242,13 @@ mod tests {
             .child(LocatorPart::Attachment(2, "a/b%.docx".into()));
         assert_eq!(l.to_string(), "mbox:17/attachment:2:a%2Fb%25.docx");
         assert_eq!(Locator::root().to_option_string(), None);
+        let member = Locator::root()
+            .child(LocatorPart::Archive("mails/2017/a.eml".into()))
+            .child(LocatorPart::Attachment(1, "b.docx".into()));
+        assert_eq!(
+            member.to_string(),
+            "zip:mails%2F2017%2Fa.eml/attachment:1:b.docx"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! - `walk`: lists the dump without following symlinks;
 //! - `read`: opens each file read-only and streams it once through SHA-256, `sniff` and `parse`;
 //! - `parse`: messages, mbox files, dates: bytes in, compact facts (`item`) out;
+//! - `fingerprint`: the mail-client table (X-Mailer claims, Message-ID and boundary shapes);
 //! - `checks`: the catalogue, one file per check id; item checks run in the workers,
 //!   corpus checks after the walk over `corpus` indexes;
 //! - `finding`, `error`: what the report holds besides items;
@@ -20,6 +21,7 @@ pub mod dkim;
 pub mod domain;
 pub mod error;
 pub mod finding;
+pub mod fingerprint;
 pub mod hash;
 pub mod item;
 pub mod parse;
@@ -63,10 +65,13 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         .build()
         .context("cannot start the worker threads")?;
     let on_bytes = |n: u64| progress.bytes_read(n);
-    let outputs: Vec<(parse::Output, Vec<finding::Finding>)> = pool.install(|| {
+    let outputs: Vec<Option<(parse::Output, Vec<finding::Finding>)>> = pool.install(|| {
         walk.files
             .par_iter()
             .map(|file| {
+                if cfg.stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return None;
+                }
                 // A panic while handling one file (a bug, or a third-party
                 // parser tripping on hostile bytes) must not end the scan:
                 // it becomes an error record for that file.
@@ -79,7 +84,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     (out, findings)
                 }));
                 progress.file_done();
-                result.unwrap_or_else(|payload| {
+                Some(result.unwrap_or_else(|payload| {
                     let mut out = parse::Output::default();
                     out.errors.push(error::ItemError::new(
                         &file.path,
@@ -90,10 +95,33 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                         ),
                     ));
                     (out, Vec::new())
-                })
+                }))
             })
             .collect()
     });
+    let complete = outputs.iter().all(Option::is_some);
+    let read: std::collections::HashSet<&str> = outputs
+        .iter()
+        .flatten()
+        .flat_map(|(out, _)| out.items.iter().map(|i| i.path.as_str()))
+        .chain(
+            outputs
+                .iter()
+                .flatten()
+                .flat_map(|(out, _)| out.errors.iter().map(|e| e.path.as_str())),
+        )
+        .collect();
+    let files: Vec<walk::FileEntry> = if complete {
+        walk.files.clone()
+    } else {
+        walk.files
+            .iter()
+            .filter(|f| read.contains(f.path.as_str()))
+            .cloned()
+            .collect()
+    };
+    let outputs: Vec<(parse::Output, Vec<finding::Finding>)> =
+        outputs.into_iter().flatten().collect();
 
     let mut items = walk.items;
     let mut errors = walk.errors;
@@ -106,17 +134,39 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     items.sort_by(|a, b| a.key().cmp(&b.key()));
 
     progress.phase("corpus checks");
-    let corpus = Corpus::build_with_contents(&items, cfg);
+    let source = corpus::DumpSource { cfg };
+    let corpus = Corpus::build(&items, &source);
     pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
+    let min = cfg.min_profile as u64;
+    let profiles: Vec<_> = corpus
+        .profiles
+        .senders
+        .values()
+        .filter(|p| p.messages >= min)
+        .cloned()
+        .collect();
+    let domains: Vec<_> = corpus
+        .profiles
+        .domains
+        .values()
+        .filter(|p| p.messages >= min)
+        .map(|p| report::DomainProfile {
+            domain: p.key.clone(),
+            profile: p.clone(),
+        })
+        .collect();
+    drop(corpus);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
 
-    let manifest = build_manifest(&walk.files, &items);
-    let summary = summarise(&walk.files, &items, &findings, errors.len());
+    let manifest = build_manifest(&files, &items);
+    let summary = summarise(&files, &items, &findings, errors.len());
+    let documents = report::documents::DocumentsView::build(&items);
     progress.finish();
     Ok(Report {
         schema_version: SCHEMA_VERSION,
+        complete,
         tool: Tool::this(),
         scan: ScanInfo {
             root: walk::escape_bytes(cfg.root.as_os_str().as_encoded_bytes()),
@@ -130,6 +180,9 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         items,
         findings,
         errors,
+        profiles,
+        domains,
+        documents,
         manifest,
     })
 }

@@ -1,7 +1,8 @@
 //! The `leakprov` binary: arguments -> Config -> scan -> reports -> exit code.
 //!
 //! This is the only place that decides exit codes: 0 scan done; 1 scan done
-//! and a finding at or above `--fail-on`; 2 usage error or unusable dump.
+//! and a finding at or above `--fail-on`; 2 usage error or unusable dump;
+//! 130 interrupted (a partial report marked `"complete": false` was written).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -132,9 +133,24 @@ fn run_verify(args: &VerifyArgs) -> Result<ExitCode> {
 
 fn run_scan(args: &ScanArgs, argv: Vec<String>) -> Result<ExitCode> {
     let (cfg, outputs) = args.resolve(argv)?;
+    // First Ctrl-C (or SIGTERM): stop taking files, write a partial report.
+    // Second: leave at once.
+    let stop = cfg.stop.clone();
+    let _ = ctrlc::set_handler(move || {
+        if stop.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
     let progress = Progress::new(!args.quiet);
     let report = leakprov::scan(&cfg, &progress)?;
     write_outputs(&report, &outputs)?;
+    if !report.complete {
+        eprintln!(
+            "leakprov: interrupted: partial report written (\"complete\": false, {} of the files read)",
+            report.summary.files
+        );
+        return Ok(ExitCode::from(130));
+    }
     if !args.quiet {
         let s = &report.summary;
         let sev = |k: &str| s.findings_by_severity.get(k).copied().unwrap_or(0);

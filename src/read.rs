@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::error::ItemError;
 use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
+use crate::parse::document;
 use crate::parse::email::{At, Source, hex, parse_email};
 use crate::parse::mbox::{MboxMessage, MboxSplitter};
 use crate::sniff::{SNIFF_LEN, sniff};
@@ -101,6 +102,7 @@ pub fn read_file(entry: &FileEntry, cfg: &Config, progress: &(dyn Fn(u64) + Sync
             0,
         ),
         ItemKind::Email => Sink::Message(Vec::new(), false),
+        kind if document::is_analysed(kind) => Sink::Document(Vec::new(), false),
         _ => Sink::HashOnly,
     };
     let mut chunk_len = head_len;
@@ -159,6 +161,9 @@ enum Sink {
     Message(Vec<u8>, bool),
     /// An mbox: the splitter, the batch of messages waiting to be parsed, its size.
     Mbox(Box<MboxSplitter>, Vec<MboxMessage>, usize),
+    /// A document, image or archive: bytes kept up to the document cap, and
+    /// whether the file was larger (then it is hashed only).
+    Document(Vec<u8>, bool),
 }
 
 impl Sink {
@@ -171,6 +176,17 @@ impl Sink {
                     *truncated = true;
                 }
                 bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Sink::Document(bytes, too_large) => {
+                if *too_large {
+                    return;
+                }
+                if bytes.len() + chunk.len() > cfg.limits.documents.max_document_bytes {
+                    *too_large = true;
+                    *bytes = Vec::new();
+                } else {
+                    bytes.extend_from_slice(chunk);
+                }
             }
             Sink::Mbox(splitter, batch, batch_bytes) => {
                 splitter.feed(chunk, &mut |m| {
@@ -207,6 +223,20 @@ impl Sink {
             Sink::Mbox(splitter, mut batch, _) => {
                 splitter.finish(&mut |m| batch.push(m));
                 parse_batch(batch, entry, cfg, out);
+            }
+            Sink::Document(_, true) => out.errors.push(ItemError::new(
+                &entry.path,
+                &item.locator,
+                format!(
+                    "{} larger than {} bytes: hashed, metadata not read",
+                    item.kind.as_str(),
+                    cfg.limits.documents.max_document_bytes
+                ),
+            )),
+            Sink::Document(bytes, false) => {
+                item.document =
+                    document::analyse(&bytes, item.kind, &entry.path, &item.locator, cfg, out)
+                        .map(Box::new);
             }
         }
     }

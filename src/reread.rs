@@ -51,8 +51,17 @@ pub fn item_bytes(cfg: &Config, items: &[Item], item: &Item) -> Result<Vec<u8>, 
         }
     };
     for part in rest {
-        let LocatorPart::Attachment(n, _) = part else {
-            return Err(format!("unexpected locator part in {}", item.locator));
+        let n = match part {
+            LocatorPart::Attachment(n, _) => n,
+            LocatorPart::Archive(_) => {
+                return Err(format!(
+                    "{} is inside an archive: archive members are not read again (compare their facts)",
+                    item.locator
+                ));
+            }
+            LocatorPart::Mbox(_) => {
+                return Err(format!("unexpected locator part in {}", item.locator));
+            }
         };
         let message = MessageParser::default()
             .parse(&bytes)

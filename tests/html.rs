@@ -128,12 +128,17 @@ fn item_fragment(path: &str, locator: Option<&str>) -> String {
 
 /// Scans `dump` into `out/report.html` (and report.json); returns the report.
 fn scan(dump: &Path, out: &Path) -> Value {
+    scan_with(dump, out, &[])
+}
+
+fn scan_with(dump: &Path, out: &Path, extra: &[&str]) -> Value {
     let status = leakprov()
         .arg("scan")
         .arg(dump)
         .arg("--out")
         .arg(out)
         .arg("--quiet")
+        .args(extra)
         .status()
         .expect("run leakprov");
     assert!(status.code() == Some(0) || status.code() == Some(1));
@@ -158,8 +163,16 @@ fn span_text(html: &str, class: &str) -> Option<String> {
     Some(unescape(&html[start..end]))
 }
 
-/// (path, locator) of the rows of the ranked list, in order, from the dumped DOM.
-fn ranked_rows(dom: &str) -> Vec<(String, Option<String>)> {
+/// One row of the ranked list as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Row {
+    path: String,
+    locator: Option<String>,
+    score: u32,
+}
+
+/// The rows of the ranked list's first page, in order, from the dumped DOM.
+fn ranked_rows(dom: &str) -> Vec<Row> {
     let start = dom.find("id=\"sec-ranked\"").expect("ranked section");
     let end = dom[start..]
         .find("</table>")
@@ -170,7 +183,14 @@ fn ranked_rows(dom: &str) -> Vec<(String, Option<String>)> {
         .filter_map(|row| {
             let row = row.split("<tr class=\"detailrow").next().unwrap_or(row);
             let cell = &row[row.find("<td class=\"where\"")?..];
-            Some((span_text(cell, "path")?, span_text(cell, "loc")))
+            // The score is the second cell, in bold.
+            let score = row.split("<td").nth(2)?;
+            let score = &score[score.find("<b>")? + 3..];
+            Some(Row {
+                path: span_text(cell, "path")?,
+                locator: span_text(cell, "loc"),
+                score: score[..score.find("</b>")?].parse().ok()?,
+            })
         })
         .collect()
 }
@@ -279,7 +299,8 @@ fn hostile_strings_render_as_text_in_chromium() {
     }
     let rows = ranked_rows(&dom);
     assert!(
-        rows.contains(&(format!("inbox/{HOSTILE_NAME}"), None)),
+        rows.iter()
+            .any(|r| r.path == format!("inbox/{HOSTILE_NAME}") && r.locator.is_none()),
         "hostile item not in the ranked list: {rows:?}"
     );
     assert!(
@@ -295,7 +316,15 @@ fn sample_report_ranks_planted_items_first_in_chromium() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let report = scan(&Path::new(SAMPLE).join("corvel-leak"), out.path());
+    // With the sample's DKIM keys when it has them, as the sample-dump test scans.
+    let keys = Path::new(SAMPLE).join("dkim-keys.txt");
+    let keys_arg = keys.to_string_lossy().into_owned();
+    let extra: Vec<&str> = if keys.is_file() {
+        vec!["--dkim-keys", &keys_arg]
+    } else {
+        Vec::new()
+    };
+    let report = scan_with(&Path::new(SAMPLE).join("corvel-leak"), out.path(), &extra);
     let page = out.path().join("report.html");
     let dom = dump_dom(&browser, &file_url(&page));
 
@@ -323,16 +352,30 @@ fn sample_report_ranks_planted_items_first_in_chromium() {
         planted.len() >= 8,
         "too few planted cases found: {planted:?}"
     );
+    // "The top": every planted item ranks above every item that scores 0, and few
+    // other items rank among them (copies of planted documents, list footers).
     let rows = ranked_rows(&dom);
-    let top: BTreeSet<(String, Option<String>)> =
-        rows.iter().take(planted.len() + 2).cloned().collect();
-    for item in &planted {
-        assert!(
-            top.contains(item),
-            "planted {item:?} is not in the top {} rows: {rows:#?}",
-            planted.len() + 2
-        );
-    }
+    let position = |item: &(String, Option<String>)| {
+        rows.iter()
+            .position(|r| (&r.path, &r.locator) == (&item.0, &item.1))
+            .unwrap_or_else(|| {
+                panic!("planted {item:?} is not on the ranked list's first page: {rows:#?}")
+            })
+    };
+    let last = planted.iter().map(position).max().unwrap();
+    assert!(
+        rows[..=last].iter().all(|r| r.score > 0),
+        "a planted item ranks below an item scoring 0: {rows:#?}"
+    );
+    let others = rows[..=last]
+        .iter()
+        .filter(|r| !planted.contains(&(r.path.clone(), r.locator.clone())))
+        .count();
+    assert!(
+        others <= (planted.len() / 3).max(2),
+        "{others} unplanted items rank among the {} planted ones: {rows:#?}",
+        planted.len()
+    );
     // The timeline is drawn, with flagged days marked.
     assert!(dom.contains("id=\"sec-timeline\""));
     assert!(dom.contains("<svg") && dom.contains("class=\"chart\""));
@@ -363,6 +406,24 @@ fn sample_report_ranks_planted_items_first_in_chromium() {
     let open = dom.find("class=\"detailrow\"").expect("an expanded item");
     assert!(dom[open..].contains("1,2 M€"), "evidence not shown");
     assert!(dom[..open].contains(conflict));
+
+    // A message its sender's profile finds odd is shown next to that profile.
+    let outlier = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "sender-profile-outlier");
+    if let (Some(f), false) = (
+        outlier,
+        report["profiles"].as_array().is_none_or(Vec::is_empty),
+    ) {
+        let url =
+            file_url(&page) + &item_fragment(f["path"].as_str().unwrap(), f["locator"].as_str());
+        let dom = dump_dom(&browser, &url);
+        let open = dom.find("class=\"detailrow\"").expect("an expanded item");
+        assert!(dom[open..].contains("Compared with the sender's profile"));
+        assert!(dom[open..].contains("badge unusual"));
+    }
 
     // A screenshot of the first screen, for people to review.
     let shot = target_dir().join("report-screenshot.png");

@@ -131,3 +131,47 @@ fn hash_writes_the_same_manifest_as_scan() {
         .arg(dir.path().join("m")));
     assert_eq!(inside.status.code(), Some(2));
 }
+
+#[test]
+fn sigint_writes_a_partial_report_marked_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    // Enough bytes that a debug build is still reading when the signal comes.
+    let block: Vec<u8> = (0..(8u32 << 20))
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    for i in 0..24 {
+        fs::write(dir.path().join(format!("blob{i:02}.bin")), &block).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut child = leakprov()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(out.path())
+        .args(["-q", "-j", "1"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = child.id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status();
+    let status = child.wait().unwrap();
+    let report: Value =
+        serde_json::from_slice(&fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    if status.code() == Some(0) {
+        // The machine was fast enough to finish before the signal: nothing to check.
+        assert_eq!(report["complete"], true);
+        return;
+    }
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(report["complete"], false);
+    let files = report["summary"]["files"].as_u64().unwrap();
+    assert!(files < 24, "{files} files read");
+    let manifest = fs::read_to_string(out.path().join("manifest.sha256")).unwrap();
+    assert_eq!(
+        manifest.lines().count() as u64,
+        files,
+        "the manifest lists what was read"
+    );
+}

@@ -20,6 +20,14 @@ pub enum P {
     FeeVeille,
     /// The no-reply robot of the public tender platform.
     Place,
+    /// A Corvel address that Corvel never used, forged by someone mailing through a bulk-mail service.
+    FakeComms,
+    /// Thomas's address and Thunderbird, used by the forger with Thomas's relay password from a
+    /// machine whose clock is set to Moscow time (the careful `sender-profile-outlier` plant).
+    ImpostorThomas,
+    /// Julien's address, written by the forger in Thunderbird on a Moscow-time machine and sent
+    /// through the forger's own rented server (the sloppy `sender-profile-outlier` plant).
+    ImpostorJulien,
 }
 
 /// The mail program that wrote a message; it decides Message-ID, boundary, header order and Date style.
@@ -39,6 +47,8 @@ pub enum Client {
     Sympa,
     /// The PHP mailer of the tender platform.
     PhpMailer,
+    /// The campaign engine of a (made-up) bulk-mail service.
+    BulkMailer,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -59,6 +69,10 @@ pub enum Org {
     Atlantic,
     Fee,
     Place,
+    /// bulk-mailer.example.net, the service the forger used.
+    BulkMailer,
+    /// relay.vds-mail.example.org, a rented server (VDS) the forger mails from.
+    ForgerVds,
 }
 
 pub struct Person {
@@ -92,6 +106,18 @@ pub fn person(p: P) -> &'static Person {
         P::FeeList => &FEE_LIST,
         P::FeeVeille => &FEE_VEILLE,
         P::Place => &PLACE,
+        P::FakeComms => &FAKE_COMMS,
+        P::ImpostorThomas => &IMPOSTOR_THOMAS,
+        P::ImpostorJulien => &IMPOSTOR_JULIEN,
+    }
+}
+
+/// The real person an impostor passes for (themselves for everyone else): how others address them.
+pub fn imitated(p: P) -> P {
+    match p {
+        P::ImpostorThomas => P::Thomas,
+        P::ImpostorJulien => P::Julien,
+        other => other,
     }
 }
 
@@ -258,6 +284,39 @@ static PLACE: Person = Person {
     client_ip: ("", ""),
 };
 
+static FAKE_COMMS: Person = Person {
+    first: "",
+    name: "Corvel Énergie - Communication",
+    addr: "communication@corvel-energie.fr",
+    zone: Zone::CentralEurope,
+    ui: Lang::Fr,
+    desk: Client::BulkMailer,
+    phone: None,
+    // Not Org::Corvel: the mail comes from the bulk mailer's servers, whatever its From says.
+    org: Org::BulkMailer,
+    signature: "Contact presse : Sophie Leclerc - +33 6 71 82 93 04",
+    office_hours: false,
+    client_ip: ("", ""),
+};
+
+// The two impostors copy the name, address and signature of the person they pass for; only
+// what the forger's machine writes on its own differs (clock, program, submission server).
+static IMPOSTOR_THOMAS: Person = Person {
+    zone: Zone::Moscow,
+    // Submits to Corvel's relay with Thomas's password, from outside Corvel's network:
+    // the relay signs it like any mail of Thomas's.
+    client_ip: ("[192.168.1.34] (unknown [203.0.113.190])", "203.0.113.190"),
+    ..THOMAS
+};
+static IMPOSTOR_JULIEN: Person = Person {
+    zone: Zone::Moscow,
+    desk: Client::Thunderbird,
+    // Not Org::Corvel: the mail leaves from the forger's own server, unsigned.
+    org: Org::ForgerVds,
+    client_ip: ("[192.168.1.34] (unknown [203.0.113.190])", "203.0.113.190"),
+    ..JULIEN
+};
+
 /// Corvel's mailbox servers: each employee's mailbox lives on one of the two.
 pub fn exchange_server(p: P) -> &'static str {
     match p {
@@ -288,6 +347,8 @@ pub fn outbound_host(org: Org) -> (&'static str, &'static str) {
         Org::Atlantic => ("smtp.atlanticwindpartners.com", "198.51.100.40"),
         Org::Fee => ("listes.fee.asso.fr", "203.0.113.80"),
         Org::Place => ("relay.marches-publics.gouv.fr", "203.0.113.120"),
+        Org::BulkMailer => ("mta7.bulk-mailer.example.net", "203.0.113.57"),
+        Org::ForgerVds => ("relay.vds-mail.example.org", "203.0.113.201"),
     }
 }
 

@@ -15,6 +15,8 @@ pub enum Zone {
     UsEastern,
     /// America/Los_Angeles: Gmail's servers stamp their Received lines in Pacific time.
     UsPacific,
+    /// Europe/Moscow: UTC+3 all year since October 2014 (no daylight saving). The forger's clock.
+    Moscow,
     Utc,
 }
 
@@ -79,6 +81,7 @@ pub fn offset(zone: Zone, t: Instant) -> i32 {
                 -8 * 3600
             }
         }
+        Zone::Moscow => 3 * 3600,
         Zone::Utc => 0,
     }
 }
@@ -89,7 +92,7 @@ pub fn abbreviation(zone: Zone, t: Instant) -> &'static str {
         Zone::CentralEurope => offset(zone, t) == 7200,
         Zone::UsEastern => offset(zone, t) == -4 * 3600,
         Zone::UsPacific => offset(zone, t) == -7 * 3600,
-        Zone::Utc => false,
+        Zone::Moscow | Zone::Utc => false,
     };
     match (zone, summer) {
         (Zone::CentralEurope, false) => "CET",
@@ -98,6 +101,7 @@ pub fn abbreviation(zone: Zone, t: Instant) -> &'static str {
         (Zone::UsEastern, true) => "EDT",
         (Zone::UsPacific, false) => "PST",
         (Zone::UsPacific, true) => "PDT",
+        (Zone::Moscow, _) => "MSK",
         (Zone::Utc, _) => "UTC",
     }
 }

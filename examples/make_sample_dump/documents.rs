@@ -14,9 +14,34 @@ pub struct Docs {
     pub offer: usize,
     pub planning: usize,
     pub elements: usize,
+    /// Thomas's draft technical statement and its final version (the benign pair).
+    pub memoire_draft: usize,
+    pub memoire_final: usize,
 }
 
-const CORVEL: &str = "Corvel Énergie";
+pub const CORVEL: &str = "Corvel Énergie";
+
+/// The board note of 16 March 2017, as Claire sent it (a tainted copy edits two words of it).
+pub const NOTE_CA: &[&str] = &[
+    "Note au conseil d'administration du 16 mars 2017",
+    "1. Approbation du budget 2017. Le budget présenté en novembre intègre les arbitrages sur les frais de développement ; les charges de personnel restent stables.",
+    "2. Appel d'offres CRE : état d'avancement du dossier du parc éolien de la Vesle. Le dépôt est prévu début mai. Enedis estime le surcoût du raccordement à 1,2 M€ HT, poste source de Prosnes compris ; ce montant est intégré au plan de financement.",
+    "3. Fourniture des turbines : l'offre de WindTech pour douze machines de 3,2 MW reste la mieux placée ; la clause de pénalités est en cours de négociation.",
+    "4. Partenariat financier : discussions avec Atlantic Wind Partners pour une prise de participation de 49 %.",
+    "5. Questions diverses.",
+];
+
+/// Hélène Berthier's memo on the risk of appeals, as she sent it (a tainted copy drops a
+/// sentence and moves a date).
+pub const MEMO: &[&str] = &[
+    "Berthier & Associés - Note confidentielle",
+    "Objet : risques de recours contre l'autorisation unique du parc de la Vesle",
+    "Par arrêté du 31 janvier 2017, le préfet de la Marne a délivré à Corvel Énergie l'autorisation unique du parc éolien de la Vesle (douze éoliennes). L'arrêté a été affiché en mairie de Prosnes le 2 février 2017.",
+    "Le délai de recours des tiers court jusqu'au 2 juin 2017. À ce jour, aucun recours gracieux ni contentieux ne nous a été notifié.",
+    "L'association des riverains de la Vesle a annoncé son intention d'agir, mais ses statuts ont été déposés après l'affichage de la demande, ce qui fragilise son intérêt à agir.",
+    "Le risque d'annulation nous paraît limité. Nous recommandons néanmoins de le mentionner dans le dossier de candidature et de provisionner les frais d'une éventuelle procédure.",
+    "Hélène Berthier, avocate associée",
+];
 
 pub fn documents(story: &mut Story) -> Docs {
     let push = |story: &mut Story, doc| {
@@ -76,13 +101,7 @@ pub fn documents(story: &mut Story) -> Docs {
                 modified: paris(2017, 3, 8, 19, 40, 0),
                 revision: 7,
             },
-            &[
-                "Note au conseil d'administration du 16 mars 2017",
-                "1. Approbation du budget 2017.",
-                "2. Appel d'offres CRE : état d'avancement du dossier du parc éolien de la Vesle.",
-                "3. Partenariat financier : discussions avec Atlantic Wind Partners.",
-                "4. Questions diverses.",
-            ],
+            NOTE_CA,
         ),
     );
     let memo = push(
@@ -104,12 +123,7 @@ pub fn documents(story: &mut Story) -> Docs {
                 zone: Zone::CentralEurope,
             },
             "7B3E0D1C9A4F4B2E8C6A5D3F1E0B9A27",
-            &[
-                "Berthier & Associés - Note confidentielle",
-                "Objet : risques de recours contre l'autorisation unique du parc de la Vesle",
-                "Le délai de recours des tiers court jusqu'au 2 juin 2017.",
-                "Le risque d'annulation nous paraît limité.",
-            ],
+            MEMO,
         ),
     );
     let offer = push(
@@ -264,7 +278,19 @@ pub fn documents(story: &mut Story) -> Docs {
             ],
         ),
     );
-    story.standalone = vec![budget, organigramme, codir, financement];
+    let (memoire_draft, memoire_final, lettre, presentation) = more_documents(story);
+    story.standalone = vec![
+        ("", budget),
+        ("", organigramme),
+        ("", codir),
+        ("", financement),
+        // Claire kept the board note she sent (byte-identical to the attachment).
+        ("", note_ca),
+        ("", memoire_draft),
+        ("", memoire_final),
+        ("", lettre),
+        ("", presentation),
+    ];
     Docs {
         budget,
         note_ca,
@@ -272,5 +298,105 @@ pub fn documents(story: &mut Story) -> Docs {
         offer,
         planning,
         elements,
+        memoire_draft,
+        memoire_final,
     }
+}
+
+/// Documents found only in documents/: Thomas's technical statement in draft and final version
+/// (a day apart, edited all over: the benign pair a near-duplicate detector must tolerate),
+/// Claire's cover letter for the tender and her slides for the board.
+fn more_documents(story: &mut Story) -> (usize, usize, usize, usize) {
+    let mut push = |doc| {
+        story.docs.push(doc);
+        story.docs.len() - 1
+    };
+    let title = "Mémoire technique - parc éolien de la Vesle";
+    let draft = push(office::docx(
+        "Memoire_technique_Vesle_v1_brouillon.docx",
+        &Meta {
+            title,
+            creator: "Thomas Nguyen",
+            last_modified_by: "Thomas Nguyen",
+            company: CORVEL,
+            created: paris(2017, 4, 20, 14, 5, 0),
+            modified: paris(2017, 4, 24, 18, 10, 0),
+            revision: 6,
+        },
+        &[
+            "Mémoire technique - parc éolien de la Vesle (brouillon)",
+            "1. Présentation du projet. Le parc éolien de la Vesle comprend douze éoliennes de 3,2 MW implantées sur les communes de Prosnes et de Saint-Hilaire-le-Petit, dans la Marne. La puissance totale est de 38,4 MW.",
+            "2. Gisement et productible. Le mât de mesure installé en 2014 donne une vitesse moyenne de 6,9 m/s à 100 m. Le productible attendu est d'environ 2 300 heures équivalent pleine puissance.",
+            "3. Raccordement. Le parc sera raccordé au poste source de Prosnes par une liaison souterraine de 9 km. Le surcoût chiffré par Enedis est de 1,2 M€ HT.",
+            "4. Démantèlement. Les garanties financières de démantèlement sont constituées à hauteur de 50 000 € par éolienne, conformément à la réglementation.",
+            "5. Participation citoyenne. Une offre de financement participatif sera proposée aux habitants des communes concernées.",
+        ],
+    ));
+    let fin = push(office::docx(
+        "Memoire_technique_Vesle_v2_final.docx",
+        &Meta {
+            title,
+            creator: "Thomas Nguyen",
+            last_modified_by: "Claire Dumont",
+            company: CORVEL,
+            created: paris(2017, 4, 20, 14, 5, 0),
+            modified: paris(2017, 4, 25, 17, 45, 0),
+            revision: 11,
+        },
+        &[
+            "Mémoire technique - parc éolien de la Vesle",
+            "1. Présentation du projet. Le parc éolien de la Vesle comprend douze éoliennes WT-3.2 de 3,2 MW chacune, implantées sur les communes de Prosnes et de Saint-Hilaire-le-Petit (Marne), soit une puissance installée de 38,4 MW.",
+            "2. Gisement et productible. Le mât de mesure installé en avril 2014 donne une vitesse moyenne de 6,9 m/s à 100 m de hauteur. Le productible attendu, validé par le bureau d'études, est de 2 350 heures équivalent pleine puissance.",
+            "3. Raccordement. Le parc sera raccordé au poste source de Prosnes par une liaison souterraine d'environ 9 km, le long des chemins d'exploitation. Enedis a confirmé son chiffrage : 1,2 M€ HT, poste source compris.",
+            "4. Démantèlement. Les garanties financières de démantèlement sont constituées à hauteur de 50 000 € par éolienne, conformément à l'arrêté du 26 août 2011.",
+            "5. Participation citoyenne. Une offre de financement participatif, ouverte en priorité aux habitants des communes d'implantation, sera lancée avant la mise en service.",
+            "6. Calendrier. La mise en service est prévue au second semestre 2019.",
+        ],
+    ));
+    let lettre = push(office::docx(
+        "Lettre_candidature_AO_Vesle.docx",
+        &Meta {
+            title: "Lettre de candidature - parc éolien de la Vesle",
+            creator: "Claire Dumont",
+            last_modified_by: "Thomas Nguyen",
+            company: CORVEL,
+            created: paris(2017, 4, 26, 9, 15, 0),
+            modified: paris(2017, 5, 2, 11, 20, 0),
+            revision: 3,
+        },
+        &[
+            "Commission de régulation de l'énergie - Direction des réseaux",
+            "Objet : candidature de Corvel Énergie à l'appel d'offres portant sur les installations éoliennes terrestres, période de mai 2017",
+            "Madame, Monsieur,",
+            "Corvel Énergie a l'honneur de présenter la candidature du parc éolien de la Vesle (douze éoliennes, 38,4 MW) à l'appel d'offres cité en objet. Vous trouverez ci-joint le mémoire technique, l'attestation de capacités financières et l'ensemble des pièces demandées par le cahier des charges.",
+            "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+            "Claire Dumont, directrice générale",
+        ],
+    ));
+    let presentation = push(office::pdf(
+        "Presentation_CA_16-03-2017.pdf",
+        &Meta {
+            title: "Conseil d'administration du 16 mars 2017",
+            creator: "Claire Dumont",
+            last_modified_by: "Claire Dumont",
+            company: CORVEL,
+            created: paris(2017, 3, 15, 19, 2, 11),
+            modified: paris(2017, 3, 15, 19, 2, 11),
+            revision: 1,
+        },
+        &PdfOrigin {
+            creator: "Microsoft® PowerPoint® 2016",
+            producer: "Microsoft® PowerPoint® 2016",
+            zone: Zone::CentralEurope,
+        },
+        "5D2C8B41E07A4F93B6A1C2D3E4F50617",
+        &[
+            "Conseil d'administration du 16 mars 2017",
+            "Parc éolien de la Vesle : point d'étape",
+            "Douze éoliennes WT-3.2, 38,4 MW, mise en service visée au second semestre 2019",
+            "Raccordement : 1,2 M€ HT selon le chiffrage d'Enedis",
+            "Dépôt à l'appel d'offres CRE : début mai 2017",
+        ],
+    ));
+    (draft, fin, lettre, presentation)
 }

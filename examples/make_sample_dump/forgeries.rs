@@ -6,10 +6,12 @@ use crate::plot::{Anchors, boston, paris, plan};
 use crate::prose::Topic;
 use crate::story::{Plant, Quirk, Spec, Story};
 
-fn plant(story: &mut Story, id: usize, check: &'static str, why: &str) {
+pub fn plant(story: &mut Story, id: usize, check: &'static str, why: &str) {
     story.msgs[id].plant = Some(Plant {
         check,
         why: why.to_string(),
+        needs: None,
+        part: None,
     });
 }
 
@@ -236,6 +238,68 @@ pub fn forgeries(story: &mut Story, a: &Anchors) {
         "In-Reply-To Claire's message {parent} of Wed, 1 Mar 2017 10:05 yet dated Mon, 27 Feb 2017, two days before its parent; its quoted text even shows the parent's later date",
     );
 
+    // dkim-body-hash-mismatch: a consultant's Gmail note whose amount was changed after delivery.
+    let mut s = Spec::new(
+        Marc,
+        &[Claire],
+        Topic::Grid,
+        Lang::Fr,
+        "Chiffrage Enedis : réponse définitive",
+        paris(2017, 3, 9, 11, 48, 26),
+    );
+    s.lead = Some("Enedis vient de me confirmer son chiffrage définitif : le surcoût du raccordement de la Vesle est de 1,2 M€ HT, poste source compris.".into());
+    let id = story.add(s);
+    assert_eq!(story.msgs[id].client, Client::GmailWeb);
+    story.msgs[id].quirk = Quirk::BodyEditedAfterSigning("1,2 M", "4,8 M");
+    plant(
+        story,
+        id,
+        "dkim-body-hash-mismatch",
+        "the consultant's Gmail note gives Enedis's figure as 4,8 M€, but gmail.com's body hash (bh=) no longer matches: the amount (1,2 M€, as everywhere else) was edited after Gmail signed the message; the signed headers are intact, so the header signature still verifies",
+    );
+
+    // dkim-signature-invalid: a colleague's message whose Subject was rewritten after signing.
+    let mut s = Spec::new(
+        Sophie,
+        &[Claire],
+        Topic::Press,
+        Lang::Fr,
+        "Éléments presse raccordement - projet, ne pas diffuser",
+        paris(2017, 4, 19, 14, 36, 9),
+    );
+    s.lead = Some("Voici un projet de réponse sur le raccordement, à ne pas diffuser avant ta validation : nous nous en tenons au chiffrage d'Enedis, 1,2 M€.".into());
+    let id = story.add(s);
+    assert_eq!(story.msgs[id].client, Client::AppleMail);
+    story.msgs[id].quirk = Quirk::SubjectEditedAfterSigning(
+        "Éléments presse raccordement - validés et envoyés à la presse",
+    );
+    plant(
+        story,
+        id,
+        "dkim-signature-invalid",
+        "Subject says the press answer was \"validés et envoyés à la presse\", but corvel-energie.fr's signature (h= covers Subject) fails with key s2016 while its body hash matches: the Subject, \"projet, ne pas diffuser\" when Sophie sent it, was edited after signing",
+    );
+    story.msgs[id].plant.as_mut().expect("just planted").needs = Some("--dkim-keys");
+
+    // dkim-domain-misaligned: a fake press release sent as Corvel through a bulk-mail service.
+    let mut s = Spec::new(
+        FakeComms,
+        &[Sophie],
+        Topic::Press,
+        Lang::Fr,
+        "Communiqué : Corvel Énergie revoit le coût du raccordement de la Vesle",
+        paris(2017, 4, 25, 18, 2, 40),
+    );
+    s.client = Some(Client::BulkMailer);
+    s.body = Some("COMMUNIQUÉ DE PRESSE\n\nParis, le 25 avril 2017\n\nCorvel Énergie annonce que le raccordement du parc éolien de la Vesle au réseau public coûtera 4,8 M€ de plus que prévu. Le dépôt de l'offre à l'appel d'offres de la CRE est maintenu.\n\nContact presse : Sophie Leclerc - +33 6 71 82 93 04\n\nVous recevez ce communiqué en tant que contact presse de Corvel Énergie.\n".into());
+    let id = story.add(s);
+    plant(
+        story,
+        id,
+        "dkim-domain-misaligned",
+        "a \"press release\" From communication@corvel-energie.fr (an address Corvel never uses) signed only by d=bulk-mailer.example.net, a bulk-mail service unrelated to Corvel: Corvel's own mail is signed d=corvel-energie.fr by its relay, or stays inside its Exchange; this one came from the service's servers",
+    );
+
     // exact-duplicate: Claire's Inbox copy of a lawyer's reply also dropped into Thomas's Inbox.
     story.msgs[a.legal_reply].duplicate_into = Some(Thomas);
     plant(
@@ -243,5 +307,49 @@ pub fn forgeries(story: &mut Story, a: &Anchors) {
         a.legal_reply,
         "exact-duplicate",
         "byte-identical to {other} (same Delivered-To: claire.dumont): one message copied into a mailbox it was never delivered to",
+    );
+
+    // quoted-text-mismatch: Julien's Outlook reply, in Thomas's Inbox, quotes Thomas's
+    // question with 4,8 M€ where Thomas wrote 1,2 M€. Last, so that the stories and paths of
+    // the cases above do not move: both messages are dated after every other plant.
+    let subject = "Raccordement : montant pour le dossier AO";
+    let mut s = Spec::new(
+        Thomas,
+        &[Julien],
+        Topic::Grid,
+        Lang::Fr,
+        subject,
+        paris(2017, 5, 3, 9, 12, 40),
+    );
+    s.lead = Some("Pour l'attestation de capacités financières, je reprends le chiffrage d'Enedis : le raccordement de la Vesle coûte 1,2 M€ HT, poste source compris. Peux-tu me confirmer que c'est bien le montant retenu dans le plan de financement ?".into());
+    let question = story.add(s);
+    let mut s = Spec::new(
+        Julien,
+        &[Thomas],
+        Topic::Grid,
+        Lang::Fr,
+        subject,
+        paris(2017, 5, 3, 9, 47, 15),
+    );
+    s.parent = Some(question);
+    s.lead = Some("Je te le confirme : c'est bien ce montant qui figure dans le plan de financement, tu peux l'intégrer au dossier.".into());
+    let id = story.add(s);
+    // Outlook inside Exchange: unsigned, so editing the delivered copy breaks no signature.
+    assert_eq!(story.msgs[id].client, Client::OutlookExchange);
+    let text = &story.msgs[id].text;
+    let at = text.find("\nDe : ").expect("Outlook's quote header");
+    let (own, quote) = text.split_at(at);
+    assert_eq!(
+        quote.matches("1,2 M€").count(),
+        1,
+        "one amount in the quote"
+    );
+    assert!(!own.contains("M€"), "Julien's own text names no amount");
+    story.msgs[id].text = format!("{own}{}", quote.replace("1,2 M€", "4,8 M€"));
+    plant(
+        story,
+        id,
+        "quoted-text-mismatch",
+        "Julien's Outlook reply (\"Je te le confirme : c'est bien ce montant\") quotes Thomas's question as \"le raccordement de la Vesle coûte 4,8 M€ HT\", but Thomas wrote 1,2 M€ HT: both copies of the question ({parent_copies}) say 1,2 M€, so the quote is the forged side, edited in Thomas's Inbox copy after delivery (internal Exchange mail, unsigned, so no signature breaks) to make the CFO appear to confirm 4,8 M€ for the tender file",
     );
 }

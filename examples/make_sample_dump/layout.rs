@@ -16,6 +16,9 @@ pub struct Planted {
     pub locator: Option<String>,
     pub check: &'static str,
     pub why: String,
+    /// The scan option the case needs to be found ("--dkim-keys"), when it needs one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<&'static str>,
 }
 
 /// Where one copy of a message ended up.
@@ -306,23 +309,59 @@ fn planted(story: &Story, places: &[Vec<Place>], duplicate: Option<&Place>) -> V
         }
         if let Some(parent) = m.parent {
             why = why.replace("{parent}", &places[parent][0].display());
+            let copies: Vec<String> = places[parent].iter().map(Place::display).collect();
+            why = why.replace("{parent_copies}", &copies.join(" and "));
         }
+        // A case about one part (an attachment) sits below the message's own locator.
+        let locator = match (chosen.locator, &p.part) {
+            (Some(l), Some(part)) => Some(format!("{l}/{part}")),
+            (l, part) => l.or_else(|| part.clone()),
+        };
         out.push(Planted {
             path: chosen.path,
-            locator: chosen.locator,
+            locator,
             check: p.check,
             why,
+            needs: p.needs,
+        });
+    }
+    for p in &story.doc_plants {
+        let mut why = p.why.clone();
+        if let Some(m) = p.carrier {
+            let copies: Vec<String> = places[m].iter().map(Place::display).collect();
+            why = why.replace("{carrier}", &copies.join(", "));
+        }
+        out.push(Planted {
+            path: document_path(story, p.doc),
+            locator: None,
+            check: p.check,
+            why,
+            needs: None,
         });
     }
     out.sort_by(|a, b| (&a.path, &a.locator).cmp(&(&b.path, &b.locator)));
     out
 }
 
+/// Where a standalone document is saved, relative to corvel-leak/.
+pub fn document_path(story: &Story, doc: usize) -> String {
+    let (dir, _) = story
+        .standalone
+        .iter()
+        .find(|(_, d)| *d == doc)
+        .expect("a planted document is saved on its own");
+    format!("documents/{dir}{}", story.docs[doc].filename)
+}
+
 /// Files that are not mail: standalone documents, a notes file, a Word temp file.
 pub fn loose_files(story: &Story, files: &mut BTreeMap<String, Vec<u8>>) {
-    for &d in &story.standalone {
+    for &(dir, d) in &story.standalone {
         let doc = &story.docs[d];
-        files.insert(format!("documents/{}", doc.filename), doc.bytes.clone());
+        let previous = files.insert(
+            format!("documents/{dir}{}", doc.filename),
+            doc.bytes.clone(),
+        );
+        assert!(previous.is_none(), "two documents at {dir}{}", doc.filename);
     }
     let mut r = Rng::keyed(SEED, "junk", 3);
     // An orphaned Word autosave file: random bytes, no recognisable format.

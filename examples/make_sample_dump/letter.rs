@@ -1,8 +1,11 @@
 //! What a sending program writes for a new message besides its fields: the Message-ID in the
 //! program's own format, Outlook's Thread-Index, and the body with signature and quoted parent.
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::cast::{Client, Lang, P, person};
 use crate::clock::{self, Instant};
+use crate::mime;
 use crate::prose;
 use crate::rng::Rng;
 use crate::story::{Msg, Spec};
@@ -44,6 +47,11 @@ pub fn message_id(r: &mut Rng, client: Client, from: P, at: Instant) -> String {
             r.hex_upper(6)
         ),
         Client::PhpMailer => format!("<{}@www.marches-publics.gouv.fr>", r.hex_lower(32)),
+        Client::BulkMailer => format!(
+            "<{}.{}@bulk-mailer.example.net>",
+            clock::local(clock::Zone::Utc, at).format("%Y%m%d%H%M%S"),
+            r.hex_lower(20)
+        ),
     }
 }
 
@@ -157,24 +165,11 @@ pub fn body(rng: &mut Rng, s: &Spec, client: Client, parent: Option<&Msg>) -> St
             };
             format!("\n{}\n>\n{}", quoted(&attribution), quoted(&p.text))
         }
-        Client::Thunderbird => {
-            let attribution = if who.ui == Lang::De {
-                format!(
-                    "Am {} um {} schrieb {}:",
-                    seen.format("%d.%m.%Y"),
-                    seen.format("%H:%M"),
-                    pw.name
-                )
-            } else {
-                format!(
-                    "Le {} à {}, {} a écrit :",
-                    seen.format("%d/%m/%Y"),
-                    seen.format("%H:%M"),
-                    pw.name
-                )
-            };
-            format!("\n{attribution}\n{}", quoted(&p.text))
-        }
+        Client::Thunderbird => format!(
+            "\n{}\n{}",
+            thunderbird_attribution(who.ui, &seen, pw.name),
+            quoted(&p.text)
+        ),
         Client::GmailWeb => format!(
             "\n{} {} <{}>:\n\n{}",
             clock::gmail_fr(&seen),
@@ -189,10 +184,59 @@ pub fn body(rng: &mut Rng, s: &Spec, client: Client, parent: Option<&Msg>) -> St
             pw.addr,
             quoted(&p.text)
         ),
-        Client::Sympa | Client::PhpMailer => String::new(),
+        Client::Sympa | Client::PhpMailer | Client::BulkMailer => String::new(),
     };
     own.push('\n');
     own.push_str(&q);
     own.push('\n');
     own
+}
+
+/// The line Thunderbird writes above a quote, in the replier's interface language.
+fn thunderbird_attribution(ui: Lang, seen: &DateTime<FixedOffset>, name: &str) -> String {
+    if ui == Lang::De {
+        format!(
+            "Am {} um {} schrieb {name}:",
+            seen.format("%d.%m.%Y"),
+            seen.format("%H:%M")
+        )
+    } else {
+        format!(
+            "Le {} à {}, {name} a écrit :",
+            seen.format("%d/%m/%Y"),
+            seen.format("%H:%M")
+        )
+    }
+}
+
+/// A Thunderbird reply written inline: the greeting, the attribution, only the paragraph of
+/// the parent that contains `keep` (the replier deleted the rest and marked the cut with
+/// `[...]`), re-wrapped at 72 columns as Thunderbird wraps a format=flowed quote (RFC 3676
+/// 4.5: `> ` on every line, a trailing space at each soft break), then the answer under it.
+pub fn inline_reply(from: P, parent: &Msg, keep: &str, greeting: &str, answer: &str) -> String {
+    let who = person(from);
+    let seen = clock::local(who.zone, parent.date);
+    let paragraph = parent
+        .text
+        .split("\n\n")
+        .find(|p| p.contains(keep))
+        .unwrap_or_else(|| panic!("{keep:?} not in the parent {}", parent.subject));
+    let mut quote: Vec<String> = Vec::new();
+    let mut line = String::from(">");
+    for word in paragraph.split_whitespace() {
+        if line.len() > 1 && line.chars().count() + 1 + word.chars().count() > 72 {
+            line.push(' ');
+            quote.push(std::mem::replace(&mut line, String::from(">")));
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    quote.push(line);
+    quote.push("> [...]".to_string());
+    let below = mime::flow(&format!("{answer}\n\nCordialement,\n{}", who.signature), 72);
+    format!(
+        "{greeting}\n\n{}\n{}\n\n{below}\n",
+        thunderbird_attribution(who.ui, &seen, person(parent.from).name),
+        quote.join("\n")
+    )
 }

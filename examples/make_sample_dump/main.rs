@@ -1,15 +1,19 @@
 //! Generates `sample_dumps/`: a deterministic, fictional leaked-mailbox dump with planted
-//! forgeries, the list of those forgeries (expected.json) and a README describing both.
+//! forgeries, the list of those forgeries (expected.json), the public DKIM keys of its signers
+//! (dkim-keys.txt) and a README describing them.
 //!
 //! Run with `cargo run --example make_sample_dump [-- OUTPUT_DIR]`.
 
 mod cast;
 mod clock;
 mod documents;
+mod forged_documents;
 mod forgeries;
+mod impostors;
 mod layout;
 mod letter;
 mod mime;
+mod oddities;
 mod office;
 mod originator;
 mod plot;
@@ -17,6 +21,7 @@ mod prose;
 mod readme;
 mod render;
 mod rng;
+mod signers;
 mod story;
 mod trace;
 
@@ -75,6 +80,7 @@ fn generate(out: &Path) -> std::io::Result<String> {
     let mut json = serde_json::to_string_pretty(&expected).map_err(std::io::Error::other)?;
     json.push('\n');
     fs::write(out.join("expected.json"), json)?;
+    fs::write(out.join("dkim-keys.txt"), signers::records())?;
     fs::write(
         out.join("README.md"),
         readme::readme(&story, &layout, &anchors, size),

@@ -234,19 +234,103 @@ fn win_ansi(s: &str) -> String {
     out
 }
 
-/// A one-page PDF with Helvetica text and a full Info dictionary.
-pub fn pdf(filename: &'static str, m: &Meta, origin: &PdfOrigin, id: &str, lines: &[&str]) -> Doc {
+/// Letter pairs Word kerns in Helvetica, with the adjustment it writes in a TJ array
+/// (thousandths of a unit of text space; positive moves the next glyph left).
+const KERNING: &[(char, char, i32)] = &[
+    ('T', 'o', 37),
+    ('T', 'e', 37),
+    ('V', 'e', 18),
+    ('L', 'e', 4),
+    ('P', '.', 55),
+    ('r', ',', 18),
+    ('r', '.', 18),
+    ('f', 'f', -3),
+    ('v', 'e', 7),
+    ('y', 'e', 7),
+    ('A', 'v', 18),
+];
+
+/// A line as Word's PDF export writes it: a TJ array of WinAnsi strings split where a letter
+/// pair is kerned. The adjustments are small, so a text extractor must not read them as spaces.
+fn kerned(line: &str) -> String {
+    let mut out = String::from("[");
+    let mut run = String::new();
+    let mut prev = None;
+    for ch in line.chars() {
+        if let Some(&(_, _, k)) = KERNING
+            .iter()
+            .find(|(a, b, _)| Some(*a) == prev && *b == ch)
+        {
+            out.push_str(&win_ansi(&run));
+            out.push_str(&k.to_string());
+            run.clear();
+        }
+        run.push(ch);
+        prev = Some(ch);
+    }
+    out.push_str(&win_ansi(&run));
+    out.push_str("]TJ");
+    out
+}
+
+/// Breaks a paragraph into lines of at most `width` characters, at spaces.
+fn wrap(paragraph: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in paragraph.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// PDF 1.7 7.4.4: FlateDecode is zlib (RFC 1950) around deflate, as every office suite writes it.
+fn flate(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data).expect("write to memory");
+    z.finish().expect("finish in memory")
+}
+
+/// A one-page PDF with Helvetica text in a Flate-compressed content stream and a full Info
+/// dictionary. Each paragraph is wrapped at 90 characters, paragraphs are separated by a blank
+/// line; Word's export writes TJ arrays with kerning, the other producers plain Tj strings.
+pub fn pdf(
+    filename: &'static str,
+    m: &Meta,
+    origin: &PdfOrigin,
+    id: &str,
+    paragraphs: &[&str],
+) -> Doc {
+    let word = origin.producer.contains("Word");
     let mut stream = String::from("BT\n/F1 11 Tf\n14 TL\n72 770 Td\n");
-    for line in lines {
-        stream.push_str(&win_ansi(line));
-        stream.push_str(" Tj T*\n");
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            stream.push_str("T*\n");
+        }
+        for line in wrap(paragraph, 90) {
+            if word {
+                stream.push_str(&kerned(&line));
+                stream.push_str(" T*\n");
+            } else {
+                stream.push_str(&win_ansi(&line));
+                stream.push_str(" Tj T*\n");
+            }
+        }
     }
     stream.push_str("ET\n");
+    let content = flate(stream.as_bytes());
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R /Lang (fr-FR) >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.32 841.92] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_string(),
-        format!("<< /Length {} >>\nstream\n{stream}endstream", stream.len()),
+        // The stream's dictionary and keyword; its compressed bytes follow in the loop below.
+        format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", content.len()),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
         format!(
             "<< /Title {} /Author {} /Creator {} /Producer {} /CreationDate ({}) /ModDate ({}) >>",
@@ -263,7 +347,13 @@ pub fn pdf(filename: &'static str, m: &Meta, origin: &PdfOrigin, id: &str, lines
     let mut offsets = Vec::new();
     for (i, obj) in objects.iter().enumerate() {
         offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{obj}\nendobj\n", i + 1).as_bytes());
+        out.extend_from_slice(format!("{} 0 obj\n{obj}", i + 1).as_bytes());
+        if i == 3 {
+            // The content stream: binary data, then the end-of-line the syntax requires (7.3.8.1).
+            out.extend_from_slice(&content);
+            out.extend_from_slice(b"\nendstream");
+        }
+        out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     // PDF 1.7 7.5.4: each xref entry is exactly 20 bytes, here ending in space + LF.

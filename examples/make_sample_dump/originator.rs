@@ -15,6 +15,7 @@ pub fn words(client: Client) -> Words {
         Client::Thunderbird => Words::QLower,
         Client::GmailWeb | Client::YahooWeb | Client::YahooAndroid => Words::Q("UTF-8"),
         Client::PhpMailer => Words::B("UTF-8"),
+        Client::BulkMailer => Words::Q("UTF-8"),
     }
 }
 
@@ -28,7 +29,9 @@ fn addresses(ps: &[P], style: Words) -> String {
 fn date_value(m: &Msg) -> Option<String> {
     let zone = person(m.from).zone;
     let genuine = match m.client {
-        Client::OutlookOnline => clock::rfc5322(&clock::local(Zone::Utc, m.date)),
+        Client::OutlookOnline | Client::BulkMailer => {
+            clock::rfc5322(&clock::local(Zone::Utc, m.date))
+        }
         Client::YahooWeb | Client::YahooAndroid => clock::yahoo_date(m.date),
         Client::Sympa => clock::rfc5322_gmt(m.date),
         Client::PhpMailer => clock::rfc5322_no_weekday(&clock::local(zone, m.date)),
@@ -312,6 +315,27 @@ pub fn originator(m: &Msg, body: &Body, style: Words, http_hop: Option<Hop>) -> 
             h.push("Precedence: list".into());
             h.push("X-Loop: veille-eolien@listes.fee.asso.fr".into());
             h.push(format!("X-Sequence: {}", m.list_seq.unwrap_or(0)));
+        }
+        Client::BulkMailer => {
+            if let Some(d) = &date {
+                push(&mut h, "Date", d);
+            }
+            push(&mut h, "To", &to);
+            push(&mut h, "From", &from);
+            subjects(&mut h);
+            push(&mut h, "Message-ID", &m.message_id);
+            let campaign = m
+                .message_id
+                .trim_matches(['<', '>'])
+                .split('@')
+                .next()
+                .unwrap_or("");
+            h.push(format!(
+                "List-Unsubscribe: <https://bulk-mailer.example.net/u/{campaign}>"
+            ));
+            h.push("X-Mailer: bulk-mailer.example.net campaign engine".into());
+            h.push("MIME-Version: 1.0".into());
+            h.extend(body.content.iter().cloned());
         }
         Client::PhpMailer => {
             if let Some(d) = &date {

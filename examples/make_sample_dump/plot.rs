@@ -4,7 +4,10 @@
 use crate::cast::{Client, Lang, P};
 use crate::clock::{self, Instant, Zone};
 use crate::documents::{Docs, documents};
+use crate::forged_documents::forged_documents;
 use crate::forgeries::forgeries;
+use crate::impostors::impostors;
+use crate::oddities::{oddities, partial_quote};
 use crate::prose::Topic;
 use crate::story::{Spec, Story, ThreadPlan};
 
@@ -222,6 +225,9 @@ fn anchors(story: &mut Story, d: &Docs) -> Anchors {
         budget_first: budget_thread[0],
         pair: dst_thread[0],
         legal_reply: legal_thread[2],
+        // Written after the forgeries, so set by `write`.
+        partial_quote: 0,
+        draft_final: (d.memoire_draft, d.memoire_final),
     }
 }
 
@@ -231,6 +237,10 @@ pub struct Anchors {
     /// A Thomas -> Claire (+Julien) message present in Thomas's Sent, Claire's Inbox and Julien's mbox.
     pub pair: usize,
     pub legal_reply: usize,
+    /// Thomas's inline reply quoting part of Marc's message, re-wrapped (set by `write`).
+    pub partial_quote: usize,
+    /// Thomas's technical statement, draft and final (indices into `Story::docs`).
+    pub draft_final: (usize, usize),
 }
 
 const COMBOS: &[(Topic, Lang, &[P], &[&str])] = &[
@@ -398,7 +408,9 @@ const NEWS: &[&str] = &[
     "Les professionnels se réuniront au colloque national éolien les 2 et 3 octobre.",
 ];
 
-const LIST_FOOTER: &str = "-- \nVous recevez ce message parce que vous êtes abonné(e) à la liste veille-eolien@listes.fee.asso.fr.\nDésinscription : https://listes.fee.asso.fr/sympa/sigrequest/veille-eolien\n";
+/// Appended by the list server to every message it distributes (see `render`), after the
+/// sender's server signed it.
+pub const LIST_FOOTER: &str = "-- \nVous recevez ce message parce que vous êtes abonné(e) à la liste veille-eolien@listes.fee.asso.fr.\nDésinscription : https://listes.fee.asso.fr/sympa/sigrequest/veille-eolien\n";
 
 /// The trade association's newsletter (Sympa list), to Sophie and Thomas every three weeks.
 fn newsletters(story: &mut Story) {
@@ -408,7 +420,7 @@ fn newsletters(story: &mut Story) {
         let at = t + story.rng.range(0, 3000);
         let a = story.rng.below(NEWS.len() as u64) as usize;
         let body = format!(
-            "Lettre de veille n°{seq}\n\n- {}\n- {}\n- {}\n\n{}\n\n{LIST_FOOTER}",
+            "Lettre de veille n°{seq}\n\n- {}\n- {}\n- {}\n\n{}\n",
             NEWS[a],
             NEWS[(a + 3) % NEWS.len()],
             NEWS[(a + 5) % NEWS.len()],
@@ -462,32 +474,18 @@ fn tender_notices(story: &mut Story) {
     }
 }
 
-/// Benign singletons: an Inbox message exported without trace fields.
-fn oddities(story: &mut Story) {
-    let mut s = Spec::new(
-        P::Julien,
-        &[P::Claire],
-        Topic::Budget,
-        Lang::Fr,
-        "Notes de frais de mars",
-        paris(2017, 4, 3, 14, 22, 8),
-    );
-    s.lead = Some(
-        "Les notes de frais de mars sont validées, il reste deux justificatifs à fournir.".into(),
-    );
-    let id = story.add(s);
-    story.msgs[id].bare_export = true;
-}
-
 /// Builds the whole story. Returns the anchors the README talks about.
 pub fn write(story: &mut Story) -> Anchors {
     let docs = documents(story);
-    let anchors = anchors(story, &docs);
+    let mut anchors = anchors(story, &docs);
     everyday(story, 34);
     newsletters(story);
     tender_notices(story);
     oddities(story);
     forgeries(story, &anchors);
+    anchors.partial_quote = partial_quote(story);
+    forged_documents(story, &docs);
+    impostors(story);
     // Sophie leaves the last two days of mail unread.
     for m in &mut story.msgs {
         if m.date > paris(2017, 5, 3, 12, 0, 0) {

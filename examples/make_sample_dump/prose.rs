@@ -1,7 +1,7 @@
 //! Sentence templates for the message bodies: short business prose about a wind-farm tender,
 //! a budget, a board meeting and the press, combined deterministically so bodies differ.
 
-use crate::cast::{Lang, P, person};
+use crate::cast::{Lang, P, imitated, person};
 use crate::clock::{self, Instant};
 use crate::rng::Rng;
 use chrono::Datelike;
@@ -165,7 +165,8 @@ pub fn fill(template: &str, rng: &mut Rng, when: Instant) -> String {
 /// Whether two people of this message address each other informally.
 fn informal(from: P, to: P) -> bool {
     let corvel = [P::Claire, P::Julien, P::Sophie, P::Thomas];
-    corvel.contains(&from) && corvel.contains(&to)
+    // An impostor writes as the person would, tutoiement included.
+    corvel.contains(&imitated(from)) && corvel.contains(&imitated(to))
 }
 
 /// What the body says, before the client appends its signature and the quoted parent.

@@ -5,8 +5,10 @@ use crate::cast::{Client, P, person};
 use crate::clock::{self, Instant};
 use crate::mime;
 use crate::originator::{originator, words};
+use crate::plot::LIST_FOOTER;
 use crate::rng::Rng;
-use crate::story::{Msg, Story};
+use crate::signers::{self, Position, signer_of};
+use crate::story::{Msg, Quirk, Story};
 use crate::trace::chain;
 
 /// Which mailbox a copy comes from.
@@ -113,6 +115,10 @@ fn text_heads(client: Client, html: bool) -> Vec<String> {
             "Content-Type: text/plain; charset=\"utf-8\"".into(),
             "Content-Transfer-Encoding: 8bit".into(),
         ],
+        Client::BulkMailer => vec![
+            format!("Content-Type: text/{sub}; charset=UTF-8"),
+            "Content-Transfer-Encoding: quoted-printable".into(),
+        ],
     }
 }
 
@@ -147,6 +153,7 @@ fn boundary(m: &Msg, kind: &str, r: &mut Rng) -> String {
             r.below(1000)
         ),
         Client::Sympa | Client::PhpMailer => format!("----=_{}", r.hex_lower(16)),
+        Client::BulkMailer => format!("b1_{}", r.hex_lower(32)),
     }
 }
 
@@ -246,6 +253,17 @@ fn body(story: &Story, m: &Msg, text: &str, r: &mut Rng) -> Body {
     }
 }
 
+/// The message as text: header fields, blank line, body ending in a line break.
+fn message_text(head: &[String], body: &str) -> String {
+    let mut text = head.join("\n");
+    text.push_str("\n\n");
+    text.push_str(body);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
 /// Renders `m` as it sits in the given mailbox.
 pub fn render(story: &Story, m: &Msg, copy: Copy) -> Rendered {
     let mut r = Rng::keyed(SEED, "mime", m.id as u64);
@@ -255,24 +273,77 @@ pub fn render(story: &Story, m: &Msg, copy: Copy) -> Rendered {
         (Copy::Sent, Some(forged)) => forged.as_str(),
         _ => m.text.as_str(),
     };
-    let body = body(story, m, text, &mut r);
-    let mut out: Vec<String> = Vec::new();
-    let mut delivered = m.date;
+    let mut body = body(story, m, text, &mut r);
     let envelope = match m.client {
         Client::Sympa => "veille-eolien-owner@listes.fee.asso.fr".to_string(),
         Client::PhpMailer => "bounces@marches-publics.gouv.fr".to_string(),
+        Client::BulkMailer => format!("bounce-{}@bulk-mailer.example.net", r.hex_lower(12)),
         _ => who.addr.to_string(),
     };
-    let mut http_hop = None;
-    if let Copy::Inbox(rcpt) = copy {
-        let (hops, http) = chain(m, rcpt);
-        delivered = hops.iter().map(|h| h.at).max().unwrap_or(m.date);
-        http_hop = http;
-        if !m.bare_export {
+    // Trace fields (and with them the DKIM-Signature) exist only on delivered copies that kept them.
+    let mut trace = match copy {
+        Copy::Inbox(rcpt) => Some(chain(m, rcpt)),
+        Copy::Sent => None,
+    };
+    let traced = trace.is_some() && !m.bare_export;
+    let http_hop = trace
+        .as_mut()
+        .and_then(|t| t.http_hop.take())
+        .filter(|_| traced);
+    let mut head = originator(m, &body, style, http_hop);
+    // The signer sees the message as the sender's program wrote it; everything below
+    // happened after signing.
+    let signature = signer_of(m).filter(|_| traced).map(|signer| {
+        let field = signers::signature(signer, &message_text(&head, &body.text), m.submit);
+        (signer.position, field)
+    });
+    match &m.quirk {
+        Quirk::BodyEditedAfterSigning(from, to) => {
+            // Every occurrence (both parts of multipart/alternative): a careful forger edits both.
+            assert!(
+                body.text.contains(from),
+                "{from:?} not in the body of {}",
+                m.subject
+            );
+            body.text = body.text.replace(from, to);
+        }
+        Quirk::SubjectEditedAfterSigning(subject) => {
+            let at = head
+                .iter()
+                .position(|f| f.starts_with("Subject:"))
+                .expect("a Subject field");
+            head[at] = mime::field("Subject", &mime::header_text(subject, style), " ");
+        }
+        _ => {}
+    }
+    if m.client == Client::Sympa {
+        // Sympa appends its footer to every message it distributes, after the sender's server signed it.
+        body.text.push('\n');
+        body.text.push_str(LIST_FOOTER);
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut delivered = m.date;
+    if let (Copy::Inbox(rcpt), Some(chain)) = (copy, &trace) {
+        delivered = chain.hops.iter().map(|h| h.at).max().unwrap_or(m.date);
+        if traced {
             out.push(format!("Return-Path: <{envelope}>"));
             out.push(format!("Delivered-To: {}", person(rcpt).addr));
-            for h in hops.iter().rev() {
+            // Top first: the receiving side's hops, then the sender's own.
+            let receiving = chain.hops.len() - chain.sender_hops;
+            for (i, h) in chain.hops.iter().rev().enumerate() {
+                if let Some((Position::AboveSenderHops, field)) = &signature
+                    && i == receiving
+                {
+                    out.push(field.clone());
+                }
                 out.push(h.line());
+            }
+            match &signature {
+                Some((Position::BelowSenderHops, field)) => out.push(field.clone()),
+                Some((Position::AboveSenderHops, field)) if chain.sender_hops == 0 => {
+                    out.push(field.clone())
+                }
+                _ => {}
             }
             if m.client == Client::GmailWeb {
                 out.push(format!(
@@ -282,25 +353,14 @@ pub fn render(story: &Story, m: &Msg, copy: Copy) -> Rendered {
                     r.range(1, 99),
                     r.digits(8),
                     r.range(10, 99),
-                    clock::gmail_stamp(hops[0].at)
+                    clock::gmail_stamp(chain.hops[0].at)
                 ));
             }
         }
     }
-    out.extend(originator(
-        m,
-        &body,
-        style,
-        http_hop.filter(|_| !m.bare_export),
-    ));
-    let mut text = out.join("\n");
-    text.push_str("\n\n");
-    text.push_str(&body.text);
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
+    out.extend(head);
     Rendered {
-        text,
+        text: message_text(&out, &body.text),
         delivered,
         envelope,
     }

@@ -26,12 +26,30 @@ pub enum Quirk {
     HopBackwards,
     /// Built by Apple Mail but claiming "X-Mailer: Microsoft Outlook 16.0".
     FakeOutlook,
+    /// The delivered copy's body had `.0` replaced by `.1` after it was DKIM-signed.
+    BodyEditedAfterSigning(&'static str, &'static str),
+    /// The delivered copy's Subject was replaced by this after it was DKIM-signed.
+    SubjectEditedAfterSigning(&'static str),
 }
 
 /// A planted case, as `expected.json` lists it.
 pub struct Plant {
     pub check: &'static str,
     pub why: String,
+    /// The scan option without which the case cannot be found (expected.json `needs`).
+    pub needs: Option<&'static str>,
+    /// The part of the message the case is about (`attachment:1:name`), when not the whole message.
+    pub part: Option<String>,
+}
+
+/// A planted document saved on its own under `documents/`.
+pub struct DocPlant {
+    /// Index into `Story::docs`.
+    pub doc: usize,
+    pub check: &'static str,
+    /// `{carrier}` is replaced by the copies of message `carrier` (where the original travels).
+    pub why: String,
+    pub carrier: Option<usize>,
 }
 
 pub struct Attachment {
@@ -157,8 +175,11 @@ impl ThreadPlan {
 pub struct Story {
     pub msgs: Vec<Msg>,
     pub docs: Vec<Doc>,
-    /// Documents also saved on their own in documents/ (indices into `docs`).
-    pub standalone: Vec<usize>,
+    /// Documents also saved on their own: (folder under documents/, ending in '/' or empty;
+    /// index into `docs`).
+    pub standalone: Vec<(&'static str, usize)>,
+    /// Planted standalone documents (each also listed in `standalone`).
+    pub doc_plants: Vec<DocPlant>,
     pub rng: Rng,
 }
 
@@ -168,6 +189,7 @@ impl Story {
             msgs: Vec::new(),
             docs: Vec::new(),
             standalone: Vec::new(),
+            doc_plants: Vec::new(),
             rng: Rng::new(seed),
         }
     }
@@ -274,7 +296,8 @@ impl Story {
             Client::OutlookExchange
             | Client::OutlookOnline
             | Client::GmailWeb
-            | Client::YahooWeb => true,
+            | Client::YahooWeb
+            | Client::BulkMailer => true,
             Client::AppleMail => rng.chance(50),
             _ => false,
         };

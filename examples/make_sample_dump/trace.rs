@@ -119,6 +119,9 @@ fn sender_side(m: &Msg) -> SenderSide {
                     r.range(1, 250),
                     r.range(1, 250)
                 )
+            } else if who.client_ip.0.contains('(') {
+                // Already "helo (reverse [ip])": a client outside Corvel's network.
+                who.client_ip.0.to_string()
             } else {
                 format!("{} (unknown {})", who.client_ip.0, who.client_ip.0)
             };
@@ -236,6 +239,28 @@ fn sender_side(m: &Msg) -> SenderSide {
                 stamp: Stamp::Postfix(Zone::CentralEurope),
             });
         }
+        (Org::ForgerVds, _) => {
+            // A rented server in Moscow: Postfix stamps its own local time.
+            hops.push(Hop {
+                text: format!(
+                    "from {}\n\t(Authenticated sender: jm)\n\tby relay.vds-mail.example.org (Postfix) with ESMTPSA id {}",
+                    who.client_ip.0,
+                    r.hex_upper(10)
+                ),
+                at,
+                stamp: Stamp::Postfix(Zone::Moscow),
+            });
+        }
+        (Org::BulkMailer, _) => {
+            hops.push(Hop {
+                text: format!(
+                    "from app3.bulk-mailer.example.net (app3.bulk-mailer.example.net [203.0.113.56])\n\tby mta7.bulk-mailer.example.net (Postfix) with ESMTP id {}",
+                    r.hex_upper(10)
+                ),
+                at,
+                stamp: Stamp::Postfix(Zone::Utc),
+            });
+        }
     }
     SenderSide {
         hops,
@@ -244,10 +269,22 @@ fn sender_side(m: &Msg) -> SenderSide {
     }
 }
 
-/// The whole chain for one recipient, bottom first (the HTTP hop of Gmail included).
-pub fn chain(m: &Msg, rcpt: P) -> (Vec<Hop>, Option<Hop>) {
+/// The Received fields of one delivered copy.
+pub struct Chain {
+    /// Bottom first.
+    pub hops: Vec<Hop>,
+    /// Gmail's HTTP hop, written among the originator fields.
+    pub http_hop: Option<Hop>,
+    /// How many of `hops` (from the bottom) the sending side wrote: a DKIM signer sits just
+    /// above or just below them.
+    pub sender_hops: usize,
+}
+
+/// The whole chain for one recipient.
+pub fn chain(m: &Msg, rcpt: P) -> Chain {
     let side = sender_side(m);
     let mut r = Rng::keyed(SEED, person(rcpt).addr, m.id as u64);
+    let sender_hops = side.hops.len();
     let mut hops = side.hops;
     let mut at = hops.last().map(|h| h.at).unwrap_or(m.submit);
     let target = exchange_server(rcpt);
@@ -287,5 +324,9 @@ pub fn chain(m: &Msg, rcpt: P) -> (Vec<Hop>, Option<Hop>) {
         let first = hops[0].at;
         hops[1].at = first - 7200;
     }
-    (hops, side.http_hop)
+    Chain {
+        hops,
+        http_hop: side.http_hop,
+        sender_hops,
+    }
 }

@@ -85,7 +85,7 @@ mod tests {
     }
 
     fn findings(items: &[Item]) -> Vec<Finding> {
-        let corpus = Corpus::build(items);
+        let corpus = Corpus::build(items, &crate::corpus::NoContent);
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out

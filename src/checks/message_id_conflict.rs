@@ -70,24 +70,22 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
             if same_hash {
                 continue;
             }
-            match (corpus.contents.get(&reference), corpus.contents.get(&other)) {
-                (Some(Ok(a)), Some(Ok(b))) => {
+            match (corpus.content(reference), corpus.content(other)) {
+                (Ok(a), Ok(b)) => {
                     let list = |i: usize| {
                         corpus.items[i]
                             .email
                             .as_deref()
                             .is_some_and(|e| e.list_id.is_some())
                     };
-                    if let Some(diff) = differences(a, b, list(reference), list(other)) {
+                    if let Some(diff) = differences(&a, &b, list(reference), list(other)) {
                         conflicts.push((other, diff));
                     }
                 }
                 (a, b) => {
                     let why = [a, b]
                         .into_iter()
-                        .flatten()
-                        .find_map(|r| r.as_ref().err())
-                        .cloned()
+                        .find_map(Result::err)
                         .unwrap_or_else(|| "content not read again".into());
                     conflicts.push((
                         other,
@@ -250,17 +248,18 @@ fn body_diff(a: &[String], b: &[String]) -> (Vec<String>, usize) {
 mod tests {
     use super::*;
     use crate::checks::test_support::email_item_at;
-    use crate::parse::email::normalized_content;
+    use crate::corpus::MemorySource;
 
     fn scan(messages: &[(&str, &str)]) -> Vec<Finding> {
         let items: Vec<_> = messages.iter().map(|(p, m)| email_item_at(p, m)).collect();
-        let mut corpus = Corpus::build(&items);
-        for (i, (_, m)) in messages.iter().enumerate() {
-            corpus.contents.insert(
-                i,
-                normalized_content(m.as_bytes()).ok_or_else(|| "x".into()),
-            );
-        }
+        let source = MemorySource(
+            messages
+                .iter()
+                .enumerate()
+                .map(|(i, (_, m))| (i, m.to_string()))
+                .collect(),
+        );
+        let corpus = Corpus::build(&items, &source);
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out

@@ -10,15 +10,21 @@ use crate::corpus::Corpus;
 use crate::finding::{Finding, Severity};
 use crate::item::Item;
 
+mod attachment_anachronism;
 mod date_received_mismatch;
 mod date_weekday_mismatch;
 mod dkim_body_hash_mismatch;
 mod dkim_domain_misaligned;
 mod dkim_signature_invalid;
+mod document_metadata_anomaly;
+mod document_variant;
 mod exact_duplicate;
+mod mailer_fingerprint_mismatch;
 mod malformed_header;
 mod message_id_conflict;
+mod quoted_text_mismatch;
 mod received_out_of_order;
+mod sender_profile_outlier;
 mod thread_chronology;
 
 /// When a check runs.
@@ -77,9 +83,15 @@ pub static CHECKS: &[&Check] = &[
     &received_out_of_order::CHECK,
     &message_id_conflict::CHECK,
     &thread_chronology::CHECK,
+    &mailer_fingerprint_mismatch::CHECK,
+    &sender_profile_outlier::CHECK,
+    &quoted_text_mismatch::CHECK,
+    &document_variant::CHECK,
     &dkim_body_hash_mismatch::CHECK,
     &dkim_signature_invalid::CHECK,
     &dkim_domain_misaligned::CHECK,
+    &attachment_anachronism::CHECK,
+    &document_metadata_anomaly::CHECK,
 ];
 
 /// Runs every item check on one item.

@@ -1,18 +1,73 @@
 //! Indexes built once over the facts of every item, for the corpus checks.
 //!
 //! Built after the walk from the sorted items, so index order, and
-//! therefore finding order, is deterministic. Message bytes are not kept:
-//! the few items that need an in-depth comparison (copies of one Message-ID
-//! whose content differs) are read again here, once, so that checks never
-//! do I/O.
+//! therefore finding order, is deterministic. Message bodies are not kept:
+//! when a corpus check must compare two items in depth (copies of one
+//! Message-ID whose content differs, a reply and its parent) it asks the
+//! corpus's `ContentSource`, which reads just those items again from the
+//! dump. Checks never do I/O themselves; tests give them an in-memory source.
+
+pub mod documents;
+pub mod releases;
 
 use std::collections::BTreeMap;
+
+pub mod profiles;
 
 use crate::config::Config;
 use crate::item::{Item, ItemKind};
 use crate::parse::email::normalized_content;
 use crate::parse::normalize::Normalized;
 use crate::reread::item_bytes;
+
+/// Supplies the content of an item on demand, by its index in `Corpus::items`.
+pub trait ContentSource: Sync {
+    fn content(&self, items: &[Item], index: usize) -> Result<Normalized, String>;
+    /// The text an item's author wrote: a message's own lines (quotes left
+    /// out), a document's text.
+    fn text(&self, items: &[Item], index: usize) -> Result<String, String>;
+}
+
+/// What a message's author wrote (see `quote::authored_text`).
+pub fn own_text(content: &Normalized) -> String {
+    crate::parse::quote::authored_text(&content.body)
+}
+
+/// Reads items again from the dump (read-only, like the first pass).
+pub struct DumpSource<'a> {
+    pub cfg: &'a Config,
+}
+
+impl ContentSource for DumpSource<'_> {
+    fn content(&self, items: &[Item], index: usize) -> Result<Normalized, String> {
+        let item = items.get(index).ok_or("no such item")?;
+        let bytes = item_bytes(self.cfg, items, item)?;
+        normalized_content(&bytes).ok_or_else(|| "no longer parses as a message".to_string())
+    }
+
+    fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
+        let item = items.get(index).ok_or("no such item")?;
+        if item.kind == ItemKind::Email {
+            return self.content(items, index).map(|c| own_text(&c));
+        }
+        let bytes = item_bytes(self.cfg, items, item)?;
+        crate::parse::doctext::document_text(&bytes, item.kind, &self.cfg.limits.documents)?
+            .ok_or_else(|| format!("no text in a {} item", item.kind.as_str()))
+    }
+}
+
+/// No content at all: checks fall back to what facts tell.
+pub struct NoContent;
+
+impl ContentSource for NoContent {
+    fn content(&self, _: &[Item], _: usize) -> Result<Normalized, String> {
+        Err("content not available".into())
+    }
+
+    fn text(&self, _: &[Item], _: usize) -> Result<String, String> {
+        Err("content not available".into())
+    }
+}
 
 pub struct Corpus<'a> {
     /// Every item, sorted by (path, locator).
@@ -21,14 +76,13 @@ pub struct Corpus<'a> {
     pub by_sha256: BTreeMap<&'a str, Vec<usize>>,
     /// Messages by Message-ID (without angle brackets), members in item order.
     pub by_message_id: BTreeMap<&'a str, Vec<usize>>,
-    /// Normalised content of the members of Message-ID groups whose copies
-    /// differ (read again from the dump); an error string when that failed.
-    pub contents: BTreeMap<usize, Result<Normalized, String>>,
+    /// Sender and domain fingerprints.
+    pub profiles: profiles::Profiles,
+    source: &'a dyn ContentSource,
 }
 
 impl<'a> Corpus<'a> {
-    /// Indexes only; no content is read again (for tests and facts-only use).
-    pub fn build(items: &'a [Item]) -> Self {
+    pub fn build(items: &'a [Item], source: &'a dyn ContentSource) -> Self {
         let mut by_sha256: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         let mut by_message_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, item) in items.iter().enumerate() {
@@ -47,28 +101,19 @@ impl<'a> Corpus<'a> {
             items,
             by_sha256,
             by_message_id,
-            contents: BTreeMap::new(),
+            profiles: profiles::build(items),
+            source,
         }
     }
 
-    /// Indexes, plus the content of the copies that `message-id-conflict` must compare.
-    pub fn build_with_contents(items: &'a [Item], cfg: &Config) -> Self {
-        let mut corpus = Corpus::build(items);
-        let wanted: Vec<usize> = corpus
-            .by_message_id
-            .values()
-            .filter(|members| corpus.copies_differ(members))
-            .flatten()
-            .copied()
-            .collect();
-        for i in wanted {
-            let content = item_bytes(cfg, items, &items[i]).and_then(|bytes| {
-                normalized_content(&bytes)
-                    .ok_or_else(|| "no longer parses as a message".to_string())
-            });
-            corpus.contents.insert(i, content);
-        }
-        corpus
+    /// The text item `index`'s author wrote, read again from the dump.
+    pub fn text(&self, index: usize) -> Result<String, String> {
+        self.source.text(self.items, index)
+    }
+
+    /// The normalised content of item `index`, read again from the dump.
+    pub fn content(&self, index: usize) -> Result<Normalized, String> {
+        self.source.content(self.items, index)
     }
 
     /// Members of one Message-ID group whose normalised content hashes differ.
@@ -80,6 +125,27 @@ impl<'a> Corpus<'a> {
         match hashes.next() {
             Some(first) => hashes.any(|h| h != first),
             None => false,
+        }
+    }
+}
+
+/// In-memory content for the checks' unit tests: raw messages by item index.
+#[cfg(test)]
+pub struct MemorySource(pub BTreeMap<usize, String>);
+
+#[cfg(test)]
+impl ContentSource for MemorySource {
+    fn content(&self, _: &[Item], index: usize) -> Result<Normalized, String> {
+        let raw = self.0.get(&index).ok_or("not in memory")?;
+        normalized_content(raw.as_bytes()).ok_or_else(|| "does not parse".into())
+    }
+
+    /// Messages give their own lines; anything else is taken as the text itself.
+    fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
+        let raw = self.0.get(&index).ok_or("not in memory")?;
+        match items.get(index).map(|i| i.kind) {
+            Some(ItemKind::Email) => self.content(items, index).map(|c| own_text(&c)),
+            _ => Ok(raw.clone()),
         }
     }
 }

@@ -20,8 +20,11 @@ use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
 use crate::parse::date::{ParsedDate, parse_date, rfc3339};
 use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
+use crate::parse::document::analyse;
 use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
+use crate::parse::minhash;
 use crate::parse::normalize::{Normalized, normalize};
+use crate::parse::quote::{authored_text, has_quote};
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -36,6 +39,8 @@ pub enum Source {
     Mbox,
     /// A message/rfc822 part of another message.
     Attachment,
+    /// A member of a zip or tar archive.
+    Archive,
 }
 
 /// A name and address from From / To / Cc.
@@ -112,11 +117,19 @@ pub struct RepeatedHeader {
     pub lines: Vec<String>,
 }
 
-/// Top-level MIME structure.
+/// Top-level MIME structure, and how the first text part is encoded (a
+/// client habit: Outlook writes quoted-printable windows-1252 or utf-8,
+/// Apple Mail us-ascii/utf-8 with quoted-printable, git-send-email 8bit...).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MimeFacts {
     pub content_type: Option<String>,
     pub boundary: Option<String>,
+    /// charset of the first text part, lower-cased.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_charset: Option<String>,
+    /// Content-Transfer-Encoding of the first text part, lower-cased.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_encoding: Option<String>,
 }
 
 /// Everything leakprov extracts from one message (`item.email` in the report).
@@ -150,6 +163,14 @@ pub struct EmailFacts {
     /// attachments): copies differing only in delivery headers, folding,
     /// line endings or trailing blank lines share it.
     pub content_sha256: String,
+    /// The body quotes another message (`>` lines or an Outlook block).
+    pub has_quote: bool,
+    /// This message's values of the sender-profile features (`corpus::profiles`);
+    /// the time zone as written, before any daylight-saving rule.
+    pub fingerprint: std::collections::BTreeMap<&'static str, String>,
+    /// MinHash of the text the author wrote (quotes left out), for `document-variant`.
+    #[serde(skip)]
+    pub minhash: Option<crate::parse::minhash::Signature>,
     /// Invalid encoded-words, 8-bit bytes in ASCII-only fields.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub header_problems: Vec<HeaderProblem>,
@@ -233,6 +254,9 @@ fn facts_of(
         attachments: 0,
         resent_date: first("resent-date").map(DateFacts::from_raw),
         content_sha256: String::new(),
+        has_quote: false,
+        fingerprint: Default::default(),
+        minhash: None,
         header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
         truncated: at.truncated,
@@ -260,7 +284,12 @@ fn facts_of(
         .filter(|i| i.locator.0.len() == locator.0.len() + 1)
         .filter_map(|i| i.sha256.clone())
         .collect();
-    facts.content_sha256 = normalize(message, &fields, attachment_hashes).digest();
+    let normalized = normalize(message, &fields, attachment_hashes);
+    facts.has_quote = has_quote(&normalized.body);
+    facts.minhash =
+        minhash::signature(&minhash::comparable_words(&authored_text(&normalized.body)));
+    facts.content_sha256 = normalized.digest();
+    facts.fingerprint = crate::corpus::profiles::fingerprint(&facts);
     facts
 }
 
@@ -287,7 +316,15 @@ fn text_list(value: &HeaderValue<'_>) -> Vec<String> {
 
 fn mime_facts(message: &Message<'_>) -> MimeFacts {
     let ct = message.root_part().content_type();
+    let text = message.text_part(0);
     MimeFacts {
+        text_charset: text
+            .and_then(|p| p.content_type())
+            .and_then(|ct| ct.attribute("charset"))
+            .map(|c| c.trim().to_ascii_lowercase()),
+        text_encoding: text
+            .and_then(|p| p.content_transfer_encoding())
+            .map(|e| e.trim().to_ascii_lowercase()),
         content_type: ct.map(|ct| match ct.subtype() {
             Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
             None => ct.ctype().to_ascii_lowercase(),
@@ -406,6 +443,9 @@ fn attachments(
                 };
                 item.email = Some(Box::new(facts_of(inner, at, depth + 1, cfg, out)));
             }
+        } else {
+            item.document =
+                analyse(&bytes, item.kind, path, &child_locator, cfg, out).map(Box::new);
         }
         out.items.push(item);
     }

@@ -6,7 +6,7 @@
 //! fields, body text or attachments. `content_sha256` hashes exactly that,
 //! so `message-id-conflict` can tell a copy from an altered copy.
 
-use mail_parser::{Address, Message, MimeHeaders};
+use mail_parser::{Address, Message};
 use sha2::{Digest, Sha256};
 
 use crate::parse::date::{parse_date, rfc3339};
@@ -89,20 +89,13 @@ pub fn normalize(
         ("subject", subject),
         ("date", date),
     ];
+    // body_text converts HTML to text when a message has no text/plain part.
     let mut text = String::new();
-    let mut parts = message.text_bodies().peekable();
-    if parts.peek().is_none() {
-        for part in message.html_bodies() {
-            text.push_str(&part.text_contents().map(str::to_string).unwrap_or_default());
+    for i in 0..message.text_body_count() {
+        if let Some(part) = message.body_text(i) {
+            text.push_str(&part);
             text.push('\n');
         }
-    }
-    for part in parts {
-        if part.is_content_type("text", "html") {
-            continue;
-        }
-        text.push_str(part.text_contents().unwrap_or_default());
-        text.push('\n');
     }
     Normalized {
         fields,

@@ -142,6 +142,12 @@ pub fn render(report: &Report) -> String {
         let _ = write!(h, "<li class=\"sev sev-{sev}\"><b>{n}</b> {sev}</li>");
     }
     h.push_str("</ul></header>\n");
+    if !report.complete {
+        h.push_str(
+            "<p class=\"partial\" role=\"alert\">This scan was interrupted: the report covers only the files \
+it lists (and the manifest only those). Scan again to cover the whole dump.</p>\n",
+        );
+    }
     let _ = writeln!(
         h,
         "<noscript><p class=\"noscript\">This report is interactive: its lists are drawn by the page's own \

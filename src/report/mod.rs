@@ -3,6 +3,7 @@
 //! Field names here are a public contract (docs/report-schema.md): scripts
 //! key on them. Add fields; never rename or remove one.
 
+pub mod documents;
 pub mod html;
 pub mod manifest;
 
@@ -11,21 +12,39 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::corpus::profiles::Profile;
 use crate::error::ItemError;
 use crate::finding::{Finding, Severity};
 use crate::item::Item;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// A domain's profile: a sender profile whose key is the domain.
+#[derive(Debug, Serialize)]
+pub struct DomainProfile {
+    pub domain: String,
+    #[serde(flatten)]
+    pub profile: Profile,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub schema_version: u32,
+    /// False when the scan was interrupted (SIGINT/SIGTERM): only the files
+    /// listed in `items`/`errors` were read; the manifest lists only them.
+    pub complete: bool,
     pub tool: Tool,
     pub scan: ScanInfo,
     pub summary: Summary,
     pub items: Vec<Item>,
     pub findings: Vec<Finding>,
     pub errors: Vec<ItemError>,
+    /// Fingerprints of senders with at least `--min-profile` messages.
+    pub profiles: Vec<Profile>,
+    /// The same per sending domain.
+    pub domains: Vec<DomainProfile>,
+    /// Tallies of document authors, editors, companies, software (docs/report-schema.md).
+    pub documents: documents::DocumentsView,
     /// `sha256sum -c` lines for every regular file; written as manifest.sha256.
     #[serde(skip)]
     pub manifest: Vec<u8>,

@@ -7,7 +7,7 @@
 //! page renders them when they exist without depending on their types.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -154,6 +154,9 @@ struct EmailView<'a> {
     bf: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     dk: Vec<DkimView<'a>>,
+    /// This message's values of the sender-profile features (`email.fingerprint`, interned)
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    fp: BTreeMap<String, u32>,
     /// Every fact, for items with findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     x: Option<&'a EmailFacts>,
@@ -221,12 +224,12 @@ fn dkim_view(d: &DkimFacts) -> DkimView<'_> {
     }
 }
 
-fn source_name(source: Source) -> &'static str {
-    match source {
-        Source::File => "file",
-        Source::Maildir => "maildir",
-        Source::Mbox => "mbox",
-        Source::Attachment => "attachment",
+/// The source as the report spells it (`file`, `maildir`, `mbox`, ...), through
+/// serde so that a new kind of source needs no change here.
+fn source_name(source: Source) -> String {
+    match serde_json::to_value(source) {
+        Ok(Value::String(name)) => name,
+        _ => String::new(),
     }
 }
 
@@ -239,7 +242,7 @@ fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> E
     let recipients = email.to.iter().chain(&email.cc);
     let message_id = email.message_id.as_deref();
     EmailView {
-        src: strings.add(source_name(email.source)),
+        src: strings.add(&source_name(email.source)),
         f: email.from.first().map(|m| strings.add(&mailbox(m))),
         fa: email
             .from
@@ -276,8 +279,20 @@ fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> E
             .as_deref()
             .map(|b| strings.add(&form(b))),
         dk: email.dkim.iter().map(dkim_view).collect(),
+        fp: fingerprint(email, strings),
         x: full.then_some(email),
     }
+}
+
+/// `email.fingerprint` when the facts carry one, read through serde so that the
+/// page does not depend on how profiles are computed.
+fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> BTreeMap<String, u32> {
+    let Some(Value::Object(map)) = pick(email, &["fingerprint"]).remove("fingerprint") else {
+        return BTreeMap::new();
+    };
+    map.into_iter()
+        .filter_map(|(k, v)| Some((k, strings.add(&cap(v.as_str()?)))))
+        .collect()
 }
 
 fn item_view<'a>(item: &'a Item, flagged: bool, strings: &mut Strings) -> ItemView<'a> {

@@ -116,6 +116,7 @@ for (const it of D.items) {
   if (!e) continue;
   for (const key of INTERNED) if (e[key] !== undefined) e[key] = str(e[key]);
   if (Array.isArray(e.t)) e.t = e.t.map(str);
+  if (e.fp) for (const name of Object.keys(e.fp)) e.fp[name] = str(e.fp[name]);
 }
 mark('strings');
 const items = D.items;

@@ -149,6 +149,8 @@ function factsTable(i) {
 function senderComparison(i) {
   const e = items[i].e;
   const key = senderKey(e);
+  const profile = profileOf(key);
+  if (profile && e.fp) return profileComparison(e, profile);
   const s = senderStats().get(key);
   if (!s || s.n < 2) return null;
   const mine = featuresOf(e);
@@ -171,7 +173,6 @@ function senderComparison(i) {
       el('td', null, el('code', null, top), el('div', { class: 'muted' }, topN + ' of ' + s.n)),
       el('td', null, here + ' of ' + s.n, unusual ? el('span', { class: 'badge unusual' }, 'unusual') : null));
   });
-  const profile = profileOf(key);
   return el('section', { class: 'compare' },
     el('h4', null, 'Compared with the sender\'s other mail (' + plural(s.n, 'message') + ' from ' + key + ')'),
     el('table', { class: 'list compact' },
@@ -180,9 +181,53 @@ function senderComparison(i) {
     profile ? el('details', null, el('summary', null, 'Sender profile from the report'), value(profile, 'profile')) : null);
 }
 
+// This message's fingerprint (email.fingerprint) next to the sender's profile from the
+// report: each feature against the cluster of messages written with the same program,
+// or against the whole profile when the program is new for this sender.
+function profileComparison(e, profile) {
+  const fp = e.fp;
+  const clusters = Array.isArray(profile.clusters) ? profile.clusters : [];
+  // A cluster of one or two messages is this message itself: compare with the whole profile then.
+  const own = clusters.find(function (c) { return c && typeof c === 'object' && c.client === fp.client; }) || null;
+  const cluster = own && +own.messages > 2 ? own : null;
+  const whole = profile.features && typeof profile.features === 'object' ? profile.features : {};
+  const ref = cluster && cluster.features && typeof cluster.features === 'object' ? cluster.features : whole;
+  const total = cluster ? +cluster.messages || 0 : +profile.messages || 0;
+  const names = Object.keys(fp);
+  for (const k of Object.keys(ref)) if (names.indexOf(k) < 0) names.push(k);
+  const body = names.map(function (name) {
+    const here = fp[name] === undefined ? null : fp[name];
+    // The client is judged against every message of the sender, the rest within the program's cluster.
+    const tally = name === 'client' ? whole.client || {} : ref[name] || {};
+    const n = name === 'client' ? +profile.messages || 0 : total;
+    let top = null;
+    let topN = 0;
+    for (const v of Object.keys(tally)) if (typeof tally[v] === 'number' && tally[v] > topN) { top = v; topN = tally[v]; }
+    // Profiles read time zones after daylight-saving rules; the message shows its zone as written.
+    const comparable = name !== 'time_zone';
+    const count = here !== null && typeof tally[here] === 'number' ? tally[here] : 0;
+    const unusual = comparable && here !== null && n >= 5 && count <= 1;
+    return el('tr', { class: unusual ? 'unusual' : null },
+      el('th', null, name.replace(/_/g, ' ')),
+      el('td', null, here === null ? el('i', { class: 'muted' }, 'none') : el('code', null, here)),
+      el('td', null, top === null ? '' : [el('code', null, top), el('div', { class: 'muted' }, topN + ' of ' + n)]),
+      el('td', null, comparable ? count + ' of ' + n : el('span', { class: 'muted' }, 'see the zones, summer time applied'),
+        unusual ? el('span', { class: 'badge unusual' }, 'unusual') : null));
+  });
+  const scope = cluster ? plural(total, 'message') + ' written with ' + fp.client :
+    'all ' + plural(total, 'message') + '; ' + (!fp.client ? 'no program named' :
+      own ? fp.client + ' wrote only ' + plural(+own.messages || 0, 'message') + ' of them' : fp.client + ' is new for this sender');
+  return el('section', { class: 'compare' },
+    el('h4', null, 'Compared with the sender\'s profile (' + String(profile.sender || '') + ': ' + scope + ')'),
+    el('table', { class: 'list compact' },
+      el('thead', null, el('tr', null, el('th', null, 'Feature'), el('th', null, 'This message'), el('th', null, 'Sender\'s usual'), el('th', null, 'Messages like this'))),
+      el('tbody', null, body)),
+    el('details', null, el('summary', null, 'The whole profile'), value(profile, 'profile')));
+}
+
 function dkimTable(e) {
   return el('section', null, el('h4', null, 'DKIM'),
-    el('table', { class: 'list compact' },
+    el('table', { class: 'list compact dkim' },
       el('thead', null, el('tr', null, el('th', null, 'Domain (d=)'), el('th', null, 'Selector (s=)'), el('th', null, 'Body hash'), el('th', null, 'Signature'), el('th', null, 'Detail'))),
       el('tbody', null, e.dk.map(function (d) {
         return el('tr', null, el('td', null, d.d || ''), el('td', null, d.s || ''),

@@ -42,32 +42,40 @@ function buildRest() {
   function topNames(s) {
     return Array.from(s.names.keys()).slice(0, 3).join(', ') + (s.names.size > 3 ? ' …' : '');
   }
+  // With sender profiles in the report, outliers are what its checks found: the sender's
+  // messages flagged by the profile or client-fingerprint checks.
+  const OUTLIER_CHECKS = ['sender-profile-outlier', 'mailer-fingerprint-mismatch'];
   function outliersOf(s) {
     const p = profileOf(s.key);
-    if (p) {
-      const n = countOf(p.outliers);
-      if (n !== null) return n;
+    if (!p) return s.outliers;
+    const n = countOf(p.outliers);
+    if (n !== null) return n;
+    if (s.profileOutliers === undefined) {
+      s.profileOutliers = s.items.filter(function (i) {
+        return (findingsOf.get(i) || []).some(function (fi) { return OUTLIER_CHECKS.indexOf(findings[fi].c) >= 0; });
+      });
     }
-    return s.outliers;
+    return s.profileOutliers.length;
   }
   function clustersSorted(s) {
     return Array.from(s.clusters.values()).sort(function (a, b) { return b.n - a.n || (a.key < b.key ? -1 : 1); });
   }
   function clusterChips(s) {
     const p = profileOf(s.key);
-    if (p && Array.isArray(p.clusters)) {
-      // The report's own clusters: their label and size, whatever the exact shape.
-      return el('span', { title: 'clusters from the report\'s sender profile' }, p.clusters.slice(0, 4).map(function (c) {
-        const label = c && typeof c === 'object' ? firstOf(c, ['label', 'name', 'key', 'client', 'program', 'id']) : c;
-        const n = c && typeof c === 'object' ? firstOf(c, ['messages', 'count', 'n', 'size']) : null;
-        const text = label === null ? 'cluster' : String(label);
-        return el('span', { class: 'chip' + (c && c.outlier ? ' outlier' : ''), title: text }, text.length > 48 ? text.slice(0, 47) + '…' : text, n === null ? '' : ' ×' + n);
-      }), p.clusters.length > 4 ? ' +' + (p.clusters.length - 4) : null);
-    }
+    if (p && Array.isArray(p.clusters)) return profileChips(p);
     const list = clustersSorted(s);
     return el('span', null, list.slice(0, 3).map(function (c) {
       return el('span', { class: 'chip' + (c.outlier ? ' outlier' : ''), title: c.key }, c.key.length > 48 ? c.key.slice(0, 47) + '…' : c.key, ' ×' + c.n);
     }), list.length > 3 ? ' +' + (list.length - 3) : null);
+  }
+  // The clusters of a profile from the report: their label and size, whatever the exact shape.
+  function profileChips(p) {
+    return el('span', { title: 'clusters from the report\'s profile' }, p.clusters.slice(0, 4).map(function (c) {
+      const label = c && typeof c === 'object' ? firstOf(c, ['label', 'name', 'key', 'client', 'program', 'id']) : c;
+      const n = c && typeof c === 'object' ? firstOf(c, ['messages', 'count', 'n', 'size']) : null;
+      const text = label === null ? 'cluster' : String(label);
+      return el('span', { class: 'chip' + (c && c.outlier ? ' outlier' : ''), title: text }, text.length > 48 ? text.slice(0, 47) + '…' : text, n === null ? '' : ' ×' + n);
+    }), p.clusters.length > 4 ? ' +' + (p.clusters.length - 4) : null);
   }
   function senderDetail(s) {
     const box = el('div', { class: 'detail' });
@@ -110,8 +118,37 @@ function buildRest() {
   if (sections.domains !== undefined) {
     nav('sec-domains', 'Domains');
     const secDomains = section('sec-domains', 'Sender domains');
-    secDomains.appendChild(genericSection(sections.domains));
+    const domains = sections.domains;
+    if (Array.isArray(domains) && domains.every(function (d) { return d && typeof d.domain === 'string'; })) {
+      secDomains.appendChild(el('p', { class: 'intro' }, 'The report\'s profiles of sending domains: the programs their people write with. ' +
+        'A message from a domain\'s address that matches none of them is worth a look even when its sender is new.'));
+      const bySender = Array.from(senderStats().values());
+      const ofDomain = function (d) {
+        return lazyDomain(d.domain, function () {
+          return bySender.filter(function (s) { return s.key.slice(s.key.lastIndexOf('@') + 1) === d.domain.toLowerCase(); });
+        });
+      };
+      const view = ListView({
+        noun: 'domain',
+        source: function () { return domains; },
+        key: function (d) { return d.domain; },
+        detail: function (d) { return el('div', { class: 'detail' }, value(d, 'domain')); },
+        columns: [
+          { label: 'Domain', cls: 'from', sort: function (d) { return d.domain; }, cell: function (d) { return cut(d.domain); } },
+          { label: 'Messages', cls: 'num', desc: true, sort: function (d) { return +d.messages || 0; }, cell: function (d) { return num(d.messages); } },
+          { label: 'Senders', cls: 'num', desc: true, sort: function (d) { return ofDomain(d).length; }, cell: function (d) { return num(ofDomain(d).length); } },
+          { label: 'Flagged', cls: 'num', desc: true, sort: function (d) { return flaggedOf(d); }, cell: function (d) { const n = flaggedOf(d); return n ? el('b', { class: 'flagged' }, num(n)) : '0'; } },
+          { label: 'Clusters', cls: 'clusters', sort: function (d) { return Array.isArray(d.clusters) ? d.clusters.length : 0; }, cell: function (d) { return Array.isArray(d.clusters) ? profileChips(d) : ''; } }
+        ]
+      });
+      const flaggedOf = function (d) { return ofDomain(d).reduce(function (n, s) { return n + s.flagged; }, 0); };
+      view.refresh();
+      secDomains.appendChild(view.node);
+    } else {
+      secDomains.appendChild(genericSection(domains));
+    }
   }
+  function lazyDomain(domain, build) { return lazy('domain:' + domain, build); }
   function genericSection(data) {
     if (Array.isArray(data) && data.length && data.every(function (x) { return x && typeof x === 'object' && !Array.isArray(x); })) {
       const keys = [];
@@ -197,6 +234,7 @@ function buildRest() {
     }
     const docs = ListView({
       noun: 'document',
+      cls: 'items docs',
       source: function () { return state.q ? docItems.filter(function (i) { return hay(i).indexOf(state.q) >= 0; }) : docItems; },
       total: function () { return docItems.length; },
       detail: detail,
@@ -223,7 +261,11 @@ function buildRest() {
     const counts = [];
     const box = el('div', { class: 'tallies' });
     const rest = [];
-    for (const k of Object.keys(data)) {
+    // The schema's order first (the object may come sorted by name).
+    const ORDER = ['items', 'distinct', 'authors', 'last_editors', 'companies', 'applications', 'producers', 'scripts'];
+    const keys = ORDER.filter(function (k) { return k in data; })
+      .concat(Object.keys(data).filter(function (k) { return ORDER.indexOf(k) < 0; }));
+    for (const k of keys) {
       const v = data[k];
       const title = k.charAt(0).toUpperCase() + k.slice(1).replace(/_/g, ' ');
       if (typeof v === 'number') {

@@ -1,0 +1,487 @@
+//! `document-variant`: two near-identical texts that differ by a few surgical edits.
+//!
+//! A "tainted leak" republishes real documents with a name changed, an amount
+//! altered, a sentence removed. Inside a dump the untainted original often
+//! survives elsewhere (the sender's copy, an attachment, a colleague's
+//! folder). Exact hashes cannot see this; MinHash signatures find candidate
+//! pairs in linear time, and a word-level diff of the two texts (read again
+//! from the dump, only for candidates) shows what changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use serde_json::json;
+use similar::{Algorithm, DiffOp, capture_diff_deadline};
+
+use super::{Check, CheckMeta, Run, Scope};
+use crate::config::Config;
+use crate::corpus::Corpus;
+use crate::finding::{Evidence, Finding, Severity};
+use crate::item::Item;
+use crate::parse::minhash::{HASHES, Signature, similarity};
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "document-variant",
+        severity: Severity::Medium,
+        scope: Scope::Corpus,
+        summary: "Two documents or messages whose texts are nearly identical but differ by a few localized edits (names, numbers, dates, negations, a deleted sentence).",
+        doc: "\
+**What it detects.** Texts are fingerprinted with MinHash (64 hashes over 3-word \
+shingles) while the dump is read: message bodies without their quoted parts, and the \
+text of docx, xlsx, pptx, ODF and PDF files and attachments. Locality-sensitive hashing \
+(16 bands of 4) proposes candidate pairs in time linear in the number of items; each \
+candidate pair with an estimated similarity of at least 0.5 is read again, its words \
+are diffed (crate `similar`), and the edits are classified. Exact copies (same SHA-256 or \
+same words) and copies of one message (same Message-ID: `message-id-conflict`'s job) are \
+not variants. Documents are compared with documents, messages with messages.
+
+**Severity.** A *surgical* edit (at most 3 changed passages of at most 25 words each, \
+together under 15% of the text) in a copy that does not announce itself as a new version \
+is **medium**, and **high** when an edit changes who (a capitalised name), how much or \
+when (a number, an amount, a date, a month), or yes/no (a negation added or removed). A \
+deleted sentence counts as a passage. **Low** when the pair announces a revision (`v2`, \
+`RESEND`, `updated`, `corrected`, `final`, `draft`, `version`, `rév`, `MAJ` in the subject \
+or file name) or is a patch (`diff --git`: series are revised and re-sent with new \
+trailers). A message is compared by what its author wrote: quotes, the attribution line, \
+the signature and `...-by:` trailers are left out, and messages with fewer than 40 such \
+words are not compared. **Info** for many scattered edits or whole-paragraph rewrites: a draft and \
+its final version, patch series, the same announcement sent to several lists.
+
+Only pairs that claim to be the same piece of writing are judged: documents with the \
+same creation time (a copied file keeps it), messages with the same sender, subject and \
+day. Pairs written separately (a template filled twice, a weekly newsletter, a robot's \
+reports) are **info** whatever their edits.
+
+**Evidence.** Both items, the estimated similarity, the word-level diff hunks \
+(`[-removed-]{+added+}`, bounded), what each edit touches, and which copy is older \
+according to its metadata (document modified time or message Date); the finding is on \
+the newer copy, or, when the times are equal or unknown (a copied file keeps its \
+metadata), on the loose file rather than the copy carried by a message.
+
+**False positives.** Honest corrections sent without saying so; templates filled in with \
+different names and amounts (form letters): read both copies.",
+    },
+    run: Run::Corpus(run),
+};
+
+const BANDS: usize = 16;
+const ROWS: usize = HASHES / BANDS;
+/// Buckets larger than this are boilerplate (templates, footers): skipped.
+const MAX_BUCKET: usize = 50;
+const MIN_SIMILARITY: f64 = 0.5;
+const MAX_SURGICAL_HUNKS: usize = 3;
+const MAX_HUNK_WORDS: usize = 25;
+const MAX_CHANGED_SHARE: f64 = 0.15;
+const MAX_WORDS: usize = 50_000;
+
+fn signature_of(item: &Item) -> Option<(&Signature, bool)> {
+    if let Some(email) = item.email.as_deref() {
+        return email.minhash.as_ref().map(|s| (s, true));
+    }
+    item.document
+        .as_deref()
+        .and_then(|d| d.minhash.as_ref())
+        .map(|s| (s, false))
+}
+
+fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
+    let items = corpus.items;
+    // LSH buckets: (band, is_email, hash of the band's rows) -> members.
+    let mut buckets: BTreeMap<(usize, bool, u64), Vec<usize>> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some((sig, is_email)) = signature_of(item) else {
+            continue;
+        };
+        for band in 0..BANDS {
+            let mut h = DefaultHasher::new();
+            sig[band * ROWS..(band + 1) * ROWS].hash(&mut h);
+            buckets
+                .entry((band, is_email, h.finish()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for members in buckets.values() {
+        if members.len() < 2 || members.len() > MAX_BUCKET {
+            continue;
+        }
+        for (n, &a) in members.iter().enumerate() {
+            for &b in &members[n + 1..] {
+                pairs.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
+    // One finding per suspect item: its most severe comparison, naming the
+    // other references it was also compared with.
+    let mut by_item: BTreeMap<(String, String), Vec<Finding>> = BTreeMap::new();
+    for (a, b) in pairs {
+        if let Some(finding) = compare_pair(corpus, a, b) {
+            let key = (finding.path.clone(), finding.locator.to_string());
+            by_item.entry(key).or_default().push(finding);
+        }
+    }
+    for (_, mut findings) in by_item {
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let mut first = findings.remove(0);
+        if !findings.is_empty() {
+            let others: Vec<_> = findings
+                .iter()
+                .filter_map(|f| f.evidence.get("other").cloned())
+                .collect();
+            first.evidence.insert("also_near_identical_to", others);
+        }
+        out.push(first);
+    }
+}
+
+fn same_copy(x: &Item, y: &Item) -> bool {
+    if x.sha256.is_some() && x.sha256 == y.sha256 {
+        return true;
+    }
+    match (x.email.as_deref(), y.email.as_deref()) {
+        (Some(e), Some(f)) => {
+            (e.message_id.is_some() && e.message_id == f.message_id)
+                || e.content_sha256 == f.content_sha256
+        }
+        _ => false,
+    }
+}
+
+fn compare_pair(corpus: &Corpus<'_>, a: usize, b: usize) -> Option<Finding> {
+    let (x, y) = (&corpus.items[a], &corpus.items[b]);
+    if same_copy(x, y) {
+        return None;
+    }
+    let (sx, _) = signature_of(x)?;
+    let (sy, _) = signature_of(y)?;
+    let estimated = similarity(sx, sy);
+    if estimated < MIN_SIMILARITY {
+        return None;
+    }
+    let tx = corpus.text(a).ok()?;
+    let ty = corpus.text(b).ok()?;
+    let wx: Vec<&str> = tx.split_whitespace().take(MAX_WORDS).collect();
+    let wy: Vec<&str> = ty.split_whitespace().take(MAX_WORDS).collect();
+    if wx == wy {
+        return None;
+    }
+    // The newer copy carries the finding; the older is the reference.
+    // On equal or unknown times, a copy carried by a message (dated, relayed)
+    // is the reference and a loose file the suspect.
+    let carried = |i: &Item| !i.locator.is_root();
+    let y_is_reference = match (time_of(x), time_of(y)) {
+        (Some(tx_), Some(ty_)) if tx_ != ty_ => ty_ < tx_,
+        _ => carried(y) && !carried(x),
+    };
+    let (older, newer, wo, wn) = if y_is_reference {
+        (b, a, &wy, &wx)
+    } else {
+        (a, b, &wx, &wy)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+    let ops = capture_diff_deadline(
+        Algorithm::Myers,
+        wo,
+        0..wo.len(),
+        wn,
+        0..wn.len(),
+        Some(deadline),
+    );
+    let mut hunks = Vec::new();
+    let mut touches: BTreeSet<&'static str> = BTreeSet::new();
+    let mut changed = 0usize;
+    let mut biggest = 0usize;
+    for op in &ops {
+        let (old, new) = match *op {
+            DiffOp::Equal { .. } => continue,
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index..old_index + old_len, new_index..new_index),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index..old_index, new_index..new_index + new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                old_index..old_index + old_len,
+                new_index..new_index + new_len,
+            ),
+        };
+        let removed = &wo[old.clone()];
+        let added = &wn[new.clone()];
+        changed += removed.len().max(added.len());
+        biggest = biggest.max(removed.len()).max(added.len());
+        touches.extend(what_changed(removed, added));
+        if hunks.len() < 10 {
+            let before = wn[new.start.saturating_sub(6)..new.start].join(" ");
+            let after = wn[new.end..(new.end + 6).min(wn.len())].join(" ");
+            hunks.push(
+                format!(
+                    "{before} [-{}-]{{+{}+}} {after}",
+                    removed.join(" "),
+                    added.join(" ")
+                )
+                .trim()
+                .to_string(),
+            );
+        }
+    }
+    let hunk_count = ops
+        .iter()
+        .filter(|op| !matches!(op, DiffOp::Equal { .. }))
+        .count();
+    if hunk_count == 0 {
+        return None;
+    }
+    let share = changed as f64 / wo.len().max(wn.len()).max(1) as f64;
+    let surgical =
+        hunk_count <= MAX_SURGICAL_HUNKS && biggest <= MAX_HUNK_WORDS && share <= MAX_CHANGED_SHARE;
+    let patch = |words: &[&str]| words.windows(2).any(|w| w == ["diff", "--git"]);
+    let announced = announces_revision(&corpus.items[older])
+        || announces_revision(&corpus.items[newer])
+        || patch(wo)
+        || patch(wn);
+    let (severity, reason) = if same_origin(&corpus.items[older], &corpus.items[newer])
+        == Some(false)
+    {
+        (
+            Severity::Info,
+            "the two were written separately (different creation time, or a different sender, subject or day): a template or a recurring message, not a copy".to_string(),
+        )
+    } else if !surgical {
+        (
+            Severity::Info,
+            format!(
+                "{hunk_count} changed passages ({:.0}% of the words): a revision or rewrite, not a surgical edit",
+                share * 100.0
+            ),
+        )
+    } else if announced {
+        (
+            Severity::Low,
+            "the copies announce a new version (v2, final, updated...)".to_string(),
+        )
+    } else if !touches.is_empty() {
+        (
+            Severity::High,
+            format!(
+                "a silent edit that changes {}",
+                touches.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    } else {
+        (Severity::Medium, "a silent, localized edit".to_string())
+    };
+    let (older_item, newer_item) = (&corpus.items[older], &corpus.items[newer]);
+    let message = format!(
+        "Near-identical to {}{} ({:.0}% similar) but with {hunk_count} edited passage(s): {reason}",
+        older_item.path,
+        older_item
+            .locator
+            .to_option_string()
+            .map(|l| format!(" {l}"))
+            .unwrap_or_default(),
+        estimated * 100.0
+    );
+    let evidence = Evidence::new()
+        .with("other", json!({"path": older_item.path, "locator": older_item.locator, "time": time_text(older_item)}))
+        .with("this_time", time_text(newer_item))
+        .with("older", "other")
+        .with("similarity", (estimated * 100.0).round() / 100.0)
+        .with("changed_passages", hunk_count)
+        .with("changed_words", changed)
+        .with("edits_touch", touches.iter().copied().collect::<Vec<_>>())
+        .with("diff", hunks)
+        .with("reason", reason);
+    Some(Finding::on(
+        newer_item,
+        CHECK.meta.id,
+        severity,
+        message,
+        evidence,
+    ))
+}
+
+/// Whether two items claim to be the same piece of writing: documents with the
+/// same creation time (a copy keeps it), messages with the same sender,
+/// subject and day. `None` when the metadata cannot tell.
+fn same_origin(x: &Item, y: &Item) -> Option<bool> {
+    if let (Some(e), Some(f)) = (x.email.as_deref(), y.email.as_deref()) {
+        let from = |m: &crate::parse::email::EmailFacts| {
+            m.from
+                .first()
+                .and_then(|a| a.address.clone())
+                .map(|a| a.to_lowercase())
+        };
+        let subject = |m: &crate::parse::email::EmailFacts| {
+            let s = m.subject.clone().unwrap_or_default().to_lowercase();
+            let s = s.trim_start_matches([' ', '[']);
+            let mut t = s.to_string();
+            for prefix in ["re:", "fwd:", "fw:", "tr:", "aw:", "wg:"] {
+                while let Some(rest) = t.trim_start().strip_prefix(prefix) {
+                    t = rest.to_string();
+                }
+            }
+            t.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let day = |m: &crate::parse::email::EmailFacts| {
+            m.date
+                .as_ref()
+                .and_then(|d| d.parsed.as_ref())
+                .and_then(|p| p.instant())
+        };
+        let close = match (day(e), day(f)) {
+            (Some(a), Some(b)) => (a - b).num_hours().abs() <= 36,
+            _ => return None,
+        };
+        return Some(from(e) == from(f) && subject(e) == subject(f) && close);
+    }
+    let created = |i: &Item| {
+        i.document
+            .as_deref()
+            .and_then(|d| d.created.as_ref())
+            .map(|t| t.raw.clone())
+    };
+    match (created(x), created(y)) {
+        (Some(a), Some(b)) => Some(a == b),
+        _ => None,
+    }
+}
+
+/// When an item was last written, according to its own metadata.
+fn time_of(item: &Item) -> Option<String> {
+    if let Some(e) = item.email.as_deref() {
+        return e.date.as_ref().and_then(|d| d.utc.clone());
+    }
+    let d = item.document.as_deref()?;
+    d.modified
+        .as_ref()
+        .or(d.created.as_ref())
+        .and_then(|t| t.utc.clone().or_else(|| t.local.clone()))
+}
+
+fn time_text(item: &Item) -> Option<String> {
+    time_of(item)
+}
+
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "none", "nor", "ne", "pas", "non", "jamais", "aucun", "aucune", "nicht",
+    "kein", "keine", "nie",
+];
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// What an edit touches: who, how much / when, yes/no.
+fn what_changed(removed: &[&str], added: &[&str]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let clean = |w: &&str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let removed_l: BTreeSet<String> = removed.iter().map(clean).collect();
+    let added_l: BTreeSet<String> = added.iter().map(clean).collect();
+    let differing: Vec<&String> = removed_l.symmetric_difference(&added_l).collect();
+    if differing
+        .iter()
+        .any(|w| w.chars().any(|c| c.is_ascii_digit()))
+    {
+        out.push("how much or when");
+    }
+    if differing.iter().any(|w| MONTHS.contains(&w.as_str())) && !out.contains(&"how much or when")
+    {
+        out.push("how much or when");
+    }
+    if differing.iter().any(|w| NEGATIONS.contains(&w.as_str())) {
+        out.push("yes/no");
+    }
+    let capitalised = |words: &[&str]| -> BTreeSet<String> {
+        words
+            .iter()
+            .filter(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            })
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            .collect()
+    };
+    if capitalised(removed) != capitalised(added) && !(removed.is_empty() || added.is_empty()) {
+        out.push("who");
+    }
+    out
+}
+
+/// Subject or file name says this is a new version.
+fn announces_revision(item: &Item) -> bool {
+    let mut text = item.path.to_lowercase();
+    if let Some(s) = item.email.as_deref().and_then(|e| e.subject.as_deref()) {
+        text.push(' ');
+        text.push_str(&s.to_lowercase());
+    }
+    if let Some(name) = &item.filename {
+        text.push(' ');
+        text.push_str(&name.to_lowercase());
+    }
+    if let Some(t) = item.document.as_deref().and_then(|d| d.title.as_deref()) {
+        text.push(' ');
+        text.push_str(&t.to_lowercase());
+    }
+    let has_version_tag = text
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.len() >= 2 && w.starts_with('v') && w[1..].chars().all(|c| c.is_ascii_digit()));
+    has_version_tag
+        || [
+            "resend",
+            "updated",
+            "update",
+            "corrected",
+            "correction",
+            "final",
+            "draft",
+            "version",
+            "révis",
+            "rev.",
+            "maj",
+            "mise à jour",
+            "corrigé",
+            "brouillon",
+            "projet",
+        ]
+        .iter()
+        .any(|m| text.contains(m))
+}
+
+#[cfg(test)]
+mod tests;

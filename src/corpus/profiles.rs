@@ -1,0 +1,604 @@
+//! Sender and domain fingerprints: the habits of each sender's machine, learnt from the dump itself.
+//!
+//! A forger copies a person's name and style, rarely their machine: the
+//! client, the time zone, the Message-ID and boundary formats, the header
+//! order, the server the person submits mail to. Each message contributes
+//! one value per feature; a sender's profile counts them, grouped into
+//! clusters by client (office PC and phone are two clusters). Memory grows
+//! with the number of distinct values, not with the number of messages.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use serde::Serialize;
+
+use crate::domain::{address_domain, org_domain};
+use crate::fingerprint::{boundary_shape, claimed_client, inferred_family, message_id_shape};
+use crate::item::Item;
+use crate::parse::date::format_offset;
+use crate::parse::email::{EmailFacts, Source};
+
+/// Feature names, in report order.
+pub const FEATURES: [&str; 8] = [
+    "client",
+    "time_zone",
+    "message_id_shape",
+    "header_order",
+    "first_relay",
+    "boundary_shape",
+    "text_encoding",
+    "client_headers",
+];
+pub const CLIENT: usize = 0;
+pub const TIME_ZONE: usize = 1;
+pub const FIRST_RELAY: usize = 4;
+/// Features that describe the client and change together when the client
+/// does. (text_encoding is profiled for display but not judged: clients pick
+/// us-ascii, iso-8859-15, utf-8, quoted-printable or base64 by content.)
+pub const DEVICE_FEATURES: [usize; 4] = [2, 3, 5, 7];
+/// Client values that name no client: no device habit can be judged from them.
+pub const UNNAMED: [&str; 2] = ["unnamed", crate::fingerprint::UNKNOWN_FAMILY];
+
+/// Daylight-saving rule a sender's offsets follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Calendar {
+    None,
+    /// EU: last Sunday of March to last Sunday of October, 01:00 UTC.
+    Eu,
+    /// US (since 2007): second Sunday of March to first Sunday of November.
+    Us,
+}
+
+impl Calendar {
+    fn in_summer(self, at: DateTime<Utc>) -> bool {
+        let year = at.year();
+        let (start, end) = match self {
+            Calendar::None => return false,
+            Calendar::Eu => (
+                last_sunday(year, 3).and_hms_opt(1, 0, 0),
+                last_sunday(year, 10).and_hms_opt(1, 0, 0),
+            ),
+            // 02:00 local is 07:00-10:00 UTC across US zones; 08:00 UTC is close enough.
+            Calendar::Us => (
+                nth_sunday(year, 3, 2).and_hms_opt(8, 0, 0),
+                nth_sunday(year, 11, 1).and_hms_opt(8, 0, 0),
+            ),
+        };
+        match (start, end) {
+            (Some(s), Some(e)) => {
+                let (s, e) = (Utc.from_utc_datetime(&s), Utc.from_utc_datetime(&e));
+                at >= s && at < e
+            }
+            _ => false,
+        }
+    }
+}
+
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }
+    .unwrap_or_default();
+    let mut d = next - Duration::days(1);
+    while d.weekday() != Weekday::Sun {
+        d -= Duration::days(1);
+    }
+    d
+}
+
+fn nth_sunday(year: i32, month: u32, n: u32) -> NaiveDate {
+    let mut d = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
+    while d.weekday() != Weekday::Sun {
+        d += Duration::days(1);
+    }
+    d + Duration::weeks(i64::from(n) - 1)
+}
+
+/// One message's feature values (`None` where the message does not tell).
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    pub values: [Option<String>; 8],
+    /// The UTC offset of Date in minutes and the instant, for DST normalisation.
+    pub offset: Option<i32>,
+    pub at: Option<DateTime<Utc>>,
+    /// Client version as numbers (16.0 -> [16, 0]).
+    pub version: Option<Vec<u32>>,
+    /// The client header without its digits (`iPhone Mail ()`, `Apple Mail (.)`):
+    /// versions are only compared between messages of one product.
+    pub product: Option<String>,
+    pub version_text: Option<String>,
+}
+
+/// Header names whose relative order a client fixes (those nearly every message has).
+const ORDERED_HEADERS: &[&str] = &[
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "mime-version",
+    "content-type",
+];
+/// Headers only some clients write; which of them a message has is a habit.
+const CLIENT_HEADERS: &[&str] = &[
+    "thread-index",
+    "thread-topic",
+    "x-ms-has-attach",
+    "x-ms-tnef-correlator",
+    "content-language",
+    "accept-language",
+    "importance",
+    "x-priority",
+    "x-mailer",
+    "user-agent",
+    "x-apple-base-url",
+    "x-universally-unique-identifier",
+    "x-uniform-type-identifier",
+    "x-apple-mail-remote-attachments",
+    "x-originating-ip",
+    "disposition-notification-to",
+];
+
+pub fn features(email: &EmailFacts) -> Features {
+    let mut f = Features::default();
+    let claim = claimed_client(email);
+    f.values[CLIENT] = Some(match &claim {
+        Some(c) => c.family.to_string(),
+        None => inferred_family(email)
+            .map(|(family, _)| family.to_string())
+            .unwrap_or_else(|| "unnamed".into()),
+    });
+    if let Some(c) = &claim {
+        f.product = Some(
+            c.header_line
+                .chars()
+                .filter(|ch| !ch.is_ascii_digit())
+                .collect(),
+        );
+        f.version_text = c.version.clone();
+        f.version = c.version.as_deref().map(|v| {
+            v.split(|ch: char| !ch.is_ascii_digit())
+                .filter(|p| !p.is_empty())
+                .take(3)
+                .filter_map(|p| p.parse().ok())
+                .collect()
+        });
+    }
+    if let Some(date) = email.date.as_ref().and_then(|d| d.parsed.as_ref()) {
+        f.offset = date.offset_minutes;
+        f.at = date.instant();
+    }
+    f.values[2] = email.message_id.as_deref().map(message_id_format);
+    let order: Vec<&str> = email
+        .header_names
+        .iter()
+        .filter(|n| ORDERED_HEADERS.contains(&n.to_ascii_lowercase().as_str()))
+        .map(String::as_str)
+        .collect();
+    if order.len() >= 3 {
+        let mut seen: Vec<&str> = Vec::new();
+        for n in order {
+            if !seen.iter().any(|s| s.eq_ignore_ascii_case(n)) {
+                seen.push(n);
+            }
+        }
+        f.values[3] = Some(seen.join(" > "));
+    }
+    f.values[FIRST_RELAY] = email
+        .received
+        .last()
+        .and_then(|h| h.by.as_deref())
+        .and_then(org_domain);
+    // A list server re-wraps messages in its own boundary: not the client's.
+    if email.list_id.is_none() {
+        f.values[5] = email
+            .mime
+            .boundary
+            .as_deref()
+            .map(|b| coarse_shape(&boundary_shape(b)));
+    }
+    f.values[6] = match (&email.mime.text_charset, &email.mime.text_encoding) {
+        (None, None) => None,
+        (c, e) => Some(format!(
+            "{} / {}",
+            c.as_deref().unwrap_or("no charset"),
+            e.as_deref().unwrap_or("7bit")
+        )),
+    };
+    let mut present: Vec<String> = email
+        .header_names
+        .iter()
+        .map(|n| n.to_ascii_lowercase())
+        .filter(|n| CLIENT_HEADERS.contains(&n.as_str()))
+        .collect();
+    present.sort();
+    present.dedup();
+    f.values[7] = Some(if present.is_empty() {
+        "none".into()
+    } else {
+        present.join(", ")
+    });
+    f
+}
+
+/// A message's feature values by name, for `item.email.fingerprint`.
+pub fn fingerprint(email: &EmailFacts) -> BTreeMap<&'static str, String> {
+    let mut f = features(email);
+    if let Some(offset) = f.offset {
+        f.values[TIME_ZONE] = Some(format_offset(offset));
+    }
+    FEATURES
+        .iter()
+        .zip(f.values)
+        .filter_map(|(name, value)| Some((*name, value?)))
+        .collect()
+}
+
+/// The generator of a Message-ID, coarsely: the format of its left part and
+/// the organisation of its right part (`<random@gmail.com>`,
+/// `<timestamp@kernel.org>`, `<uuid-upper@corvel-energie.fr>`). Finer shapes
+/// split one client's ids into many values (random runs that happen to hold
+/// words, Mutt's random syllables), which would make every message unusual.
+pub fn message_id_format(id: &str) -> String {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    let (local, domain) = id.rsplit_once('@').unwrap_or((id, ""));
+    let shape = message_id_shape(id);
+    let class = if shape.contains("UUID-UPPER") {
+        "uuid-upper"
+    } else if shape.contains("UUID") {
+        "uuid-lower"
+    } else if local.contains('$') {
+        "outlook-dollar"
+    } else if local.chars().take_while(char::is_ascii_digit).count() >= 8 {
+        "timestamp"
+    } else if local.len() >= 20
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=_-.".contains(c))
+        && local.chars().any(|c| c.is_ascii_uppercase())
+        && local.chars().any(|c| c.is_ascii_lowercase())
+    {
+        "random"
+    } else if local.chars().all(|c| c.is_ascii_hexdigit() || c == '.') {
+        "hex"
+    } else {
+        "other"
+    };
+    let org = org_domain(domain).unwrap_or_else(|| domain.to_ascii_lowercase());
+    format!("<{class}@{org}>")
+}
+
+/// A format, not an instance: run lengths dropped (`ALNUM7` and `ALNUM5`,
+/// `BASE64x49` and `BASE64x52` are one format) and repeats of one token
+/// collapsed (`BASE64=BASE64`: a random chunk that happened to hold a `=`).
+fn coarse_shape(shape: &str) -> String {
+    let mut tokens: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut kind_alpha = None;
+    for c in shape.chars() {
+        let alpha = c.is_ascii_alphanumeric();
+        if kind_alpha != Some(alpha) && !current.is_empty() {
+            tokens.push(std::mem::take(&mut current));
+        }
+        kind_alpha = Some(alpha);
+        current.push(c);
+    }
+    if !current.is_empty() {
+        tokens.push(current);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in tokens {
+        let t = if t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+            t.trim_end_matches(|c: char| c.is_ascii_digit())
+                .trim_end_matches("x")
+                .to_string()
+        } else {
+            t
+        };
+        let n = out.len();
+        // "TOKEN sep TOKEN" -> "TOKEN": a separator inside a random run.
+        if n >= 2 && out[n - 2] == t && out[n - 1].len() == 1 {
+            out.pop();
+            continue;
+        }
+        out.push(t);
+    }
+    out.concat()
+}
+
+/// Counts of values per feature.
+pub type Tally = BTreeMap<String, u64>;
+
+/// One sender's (or domain's) history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    /// Normalised From address (or domain: then serialised as `domain` by `DomainProfile`).
+    #[serde(rename = "sender", skip_serializing_if = "is_domain_key")]
+    pub key: String,
+    pub messages: u64,
+    /// Daylight-saving rule applied to this sender's time zones.
+    pub calendar: Calendar,
+    pub clusters: Vec<Cluster>,
+    pub features: BTreeMap<&'static str, Tally>,
+    /// Item indices of the messages (one per Message-ID).
+    #[serde(skip)]
+    pub members: Vec<usize>,
+}
+
+fn is_domain_key(key: &str) -> bool {
+    !key.contains('@')
+}
+
+/// Messages of one sender written with one client.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cluster {
+    pub client: String,
+    pub messages: u64,
+    /// Client versions seen, with counts.
+    pub versions: Tally,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub features: BTreeMap<&'static str, Tally>,
+}
+
+/// Profiles of every sender and every sending domain.
+#[derive(Debug, Default)]
+pub struct Profiles {
+    pub senders: BTreeMap<String, Profile>,
+    pub domains: BTreeMap<String, Profile>,
+    /// Each considered message's item index and features (time zone normalised).
+    pub messages: BTreeMap<usize, Features>,
+}
+
+/// The messages profiles learn from: one item per Message-ID (the copy with the
+/// longest delivery path), messages that stand on their own (not attachments).
+fn representatives(items: &[Item]) -> Vec<usize> {
+    let mut by_id: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(email) = item.email.as_deref() else {
+            continue;
+        };
+        if email.source == Source::Attachment || email.from.is_empty() {
+            continue;
+        }
+        match email.message_id.as_deref() {
+            None => out.push(i),
+            Some(id) => {
+                let slot = by_id.entry(id).or_insert(i);
+                let hops = |j: usize| items[j].email.as_deref().map_or(0, |e| e.received.len());
+                if hops(i) > hops(*slot) {
+                    *slot = i;
+                }
+            }
+        }
+    }
+    out.extend(by_id.into_values());
+    out.sort_unstable();
+    out
+}
+
+pub fn sender_key(email: &EmailFacts) -> Option<String> {
+    email
+        .from
+        .first()
+        .and_then(|m| m.address.as_deref())
+        .map(|a| a.trim().to_ascii_lowercase())
+        .filter(|a| a.contains('@'))
+}
+
+pub fn build(items: &[Item]) -> Profiles {
+    let mut profiles = Profiles::default();
+    let mut raw: Vec<(usize, String, Features)> = Vec::new();
+    for i in representatives(items) {
+        let Some(email) = items[i].email.as_deref() else {
+            continue;
+        };
+        let Some(sender) = sender_key(email) else {
+            continue;
+        };
+        raw.push((i, sender, features(email)));
+    }
+    // Group by sender, choose each sender's daylight-saving rule, then count.
+    let mut by_sender: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (n, (_, sender, _)) in raw.iter().enumerate() {
+        by_sender.entry(sender.clone()).or_default().push(n);
+    }
+    for (sender, rows) in &by_sender {
+        let samples: Vec<(i32, DateTime<Utc>)> = rows
+            .iter()
+            .filter_map(|&n| Some((raw[n].2.offset?, raw[n].2.at?)))
+            .collect();
+        let calendar = choose_calendar(&samples);
+        for &n in rows {
+            let f = &mut raw[n].2;
+            if let (Some(offset), Some(at)) = (f.offset, f.at) {
+                f.values[TIME_ZONE] = Some(zone_value(offset, at, calendar));
+            }
+        }
+        let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
+        let feats: Vec<&Features> = rows.iter().map(|&n| &raw[n].2).collect();
+        profiles
+            .senders
+            .insert(sender.clone(), profile(sender, calendar, members, &feats));
+    }
+    let mut by_domain: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (n, (_, sender, _)) in raw.iter().enumerate() {
+        if let Some(domain) = address_domain(sender) {
+            by_domain.entry(domain).or_default().push(n);
+        }
+    }
+    for (domain, rows) in by_domain {
+        let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
+        let feats: Vec<&Features> = rows.iter().map(|&n| &raw[n].2).collect();
+        let p = profile(&domain, Calendar::None, members, &feats);
+        profiles.domains.insert(domain, p);
+    }
+    profiles.messages = raw.into_iter().map(|(i, _, f)| (i, f)).collect();
+    profiles
+}
+
+/// The time zone as a habit: with a daylight-saving rule, summer offsets are
+/// brought back to standard time so that +0100 in January and +0200 in July
+/// are one value for a Paris sender.
+pub fn zone_value(offset: i32, at: DateTime<Utc>, calendar: Calendar) -> String {
+    let standard = if calendar.in_summer(at) {
+        offset - 60
+    } else {
+        offset
+    };
+    match calendar {
+        Calendar::None => format_offset(offset),
+        Calendar::Eu => format!(
+            "{} standard, EU summer time applied",
+            format_offset(standard)
+        ),
+        Calendar::Us => format!(
+            "{} standard, US daylight time applied",
+            format_offset(standard)
+        ),
+    }
+}
+
+/// The rule under which the sender's offsets are most consistent; no rule on ties.
+fn choose_calendar(samples: &[(i32, DateTime<Utc>)]) -> Calendar {
+    let share = |calendar: Calendar| {
+        let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+        for &(offset, at) in samples {
+            let standard = if calendar.in_summer(at) {
+                offset - 60
+            } else {
+                offset
+            };
+            *counts.entry(standard).or_default() += 1;
+        }
+        counts.values().copied().max().unwrap_or(0)
+    };
+    let none = share(Calendar::None);
+    let mut best = (Calendar::None, none);
+    for calendar in [Calendar::Eu, Calendar::Us] {
+        let s = share(calendar);
+        if s > best.1 {
+            best = (calendar, s);
+        }
+    }
+    best.0
+}
+
+fn profile(key: &str, calendar: Calendar, members: Vec<usize>, feats: &[&Features]) -> Profile {
+    let mut features: BTreeMap<&'static str, Tally> = BTreeMap::new();
+    let mut clusters: BTreeMap<String, Cluster> = BTreeMap::new();
+    for f in feats {
+        let client = f.values[CLIENT].clone().unwrap_or_default();
+        let cluster = clusters.entry(client.clone()).or_insert_with(|| Cluster {
+            client,
+            messages: 0,
+            versions: Tally::new(),
+            first: None,
+            last: None,
+            features: BTreeMap::new(),
+        });
+        cluster.messages += 1;
+        if let Some(v) = &f.version_text {
+            *cluster.versions.entry(v.clone()).or_default() += 1;
+        }
+        if let Some(at) = f.at {
+            let day = at.format("%Y-%m-%d").to_string();
+            if cluster.first.as_ref().is_none_or(|d| &day < d) {
+                cluster.first = Some(day.clone());
+            }
+            if cluster.last.as_ref().is_none_or(|d| &day > d) {
+                cluster.last = Some(day);
+            }
+        }
+        for (k, name) in FEATURES.iter().enumerate() {
+            if let Some(v) = &f.values[k] {
+                *features
+                    .entry(name)
+                    .or_default()
+                    .entry(v.clone())
+                    .or_default() += 1;
+                if k != CLIENT {
+                    *cluster
+                        .features
+                        .entry(name)
+                        .or_default()
+                        .entry(v.clone())
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut clusters: Vec<Cluster> = clusters.into_values().collect();
+    clusters.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.client.cmp(&b.client)));
+    Profile {
+        key: key.to_string(),
+        messages: feats.len() as u64,
+        calendar,
+        clusters,
+        features,
+        members,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn eu_summer_time_is_recognised() {
+        assert!(Calendar::Eu.in_summer(at("2017-03-26T01:00:00Z")));
+        assert!(!Calendar::Eu.in_summer(at("2017-03-26T00:59:59Z")));
+        assert!(!Calendar::Eu.in_summer(at("2016-10-30T01:00:00Z")));
+        assert!(Calendar::Us.in_summer(at("2017-03-12T09:00:00Z")));
+        assert!(!Calendar::Us.in_summer(at("2017-11-05T09:00:00Z")));
+    }
+
+    #[test]
+    fn a_paris_sender_gets_the_eu_rule() {
+        let samples = vec![
+            (60, at("2017-01-10T09:00:00Z")),
+            (60, at("2017-02-10T09:00:00Z")),
+            (120, at("2017-04-10T09:00:00Z")),
+            (120, at("2017-05-10T09:00:00Z")),
+        ];
+        assert_eq!(choose_calendar(&samples), Calendar::Eu);
+        assert_eq!(
+            zone_value(120, at("2017-05-10T09:00:00Z"), Calendar::Eu),
+            "+0100 standard, EU summer time applied"
+        );
+        // A sender who stays on UTC keeps no rule.
+        let utc = vec![
+            (0, at("2017-01-10T09:00:00Z")),
+            (0, at("2017-05-10T09:00:00Z")),
+        ];
+        assert_eq!(choose_calendar(&utc), Calendar::None);
+    }
+
+    #[test]
+    fn random_lengths_do_not_split_shapes() {
+        assert_eq!(
+            coarse_shape("<BASE64x49@mail.gmail.com>"),
+            "<BASE64@mail.gmail.com>"
+        );
+        assert_eq!(
+            coarse_shape("<BASE64x20=BASE64x28@mail.gmail.com>"),
+            coarse_shape("<BASE64x49@mail.gmail.com>")
+        );
+        assert_eq!(
+            coarse_shape("<DIGITS14.ALNUM7@host>"),
+            coarse_shape("<DIGITS14.ALNUM5@host>")
+        );
+        assert_ne!(
+            coarse_shape("<UUID-UPPER@domain>"),
+            coarse_shape("<hex12$hex8$@domain>")
+        );
+    }
+}

@@ -1,0 +1,203 @@
+//! Finds the text a reply quotes from its parent, in the forms mail clients write.
+//!
+//! Two conventions: `>`-prefixed lines (bottom-posting, inline replies, Gmail,
+//! Thunderbird, Apple Mail, mutt), and Outlook's unprefixed block under a
+//! separator (`-----Original Message-----`) or a header block (`From: ...`
+//! / `Sent: ...`, localised: `De :` / `Envoyé :`, `Von:` / `Gesendet:`).
+//! Quote markers are dropped when comparing, so a quote of a quote (`>>`)
+//! lines up with the parent's own `>` lines.
+
+/// The quoted part of a message, as comparable words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotedText {
+    /// Words of the quoted lines, one quote level removed, in order.
+    pub words: Vec<String>,
+    /// The quoted lines themselves (one level removed), for evidence.
+    pub lines: Vec<String>,
+    /// "prefixed" (`>` lines) or "outlook" (block under a separator).
+    pub style: &'static str,
+}
+
+const OUTLOOK_SEPARATORS: &[&str] = &[
+    "-----original message-----",
+    "-----message d'origine-----",
+    "-----ursprüngliche nachricht-----",
+    "________________________________",
+];
+const FROM_LABELS: &[&str] = &["from:", "de :", "de:", "von:"];
+const SENT_LABELS: &[&str] = &[
+    "sent:",
+    "envoyé :",
+    "envoyé:",
+    "gesendet:",
+    "date:",
+    "date :",
+];
+
+/// Whether the body holds quoted text at all (cheap; computed for every message).
+pub fn has_quote(body: &[String]) -> bool {
+    body.iter().any(|l| l.trim_start().starts_with('>')) || outlook_block_start(body).is_some()
+}
+
+/// The quoted text of a reply, or `None` when it quotes nothing.
+pub fn quoted_text(body: &[String]) -> Option<QuotedText> {
+    // Outlook puts the whole history under the block, unprefixed; '>' lines
+    // inside it belong to older quoting and are part of the parent's text.
+    if let Some(start) = outlook_block_start(body) {
+        let lines = skip_header_block(&body[start..]);
+        return Some(QuotedText {
+            words: words(&lines),
+            lines,
+            style: "outlook",
+        });
+    }
+    let lines: Vec<String> = body
+        .iter()
+        .filter_map(|l| {
+            let t = l.trim_start();
+            let rest = t.strip_prefix('>')?;
+            Some(rest.strip_prefix(' ').unwrap_or(rest).to_string())
+        })
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    Some(QuotedText {
+        words: words(&lines),
+        lines,
+        style: "prefixed",
+    })
+}
+
+fn is_separator(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    OUTLOOK_SEPARATORS.iter().any(|s| lower.starts_with(s))
+}
+
+/// Index of the line that starts Outlook's quoted block: a separator line, or
+/// a `From:` line directly followed (within 2 lines) by a `Sent:` line.
+fn outlook_block_start(body: &[String]) -> Option<usize> {
+    for (i, line) in body.iter().enumerate() {
+        if line.trim_start().starts_with('>') {
+            continue;
+        }
+        if is_separator(line) {
+            return Some(i);
+        }
+        let lower = line.trim().to_lowercase();
+        if FROM_LABELS.iter().any(|l| lower.starts_with(l))
+            && body[i + 1..].iter().take(2).any(|n| {
+                SENT_LABELS
+                    .iter()
+                    .any(|l| n.trim().to_lowercase().starts_with(l))
+            })
+        {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Drops the separator and the `From:` / `Sent:` / `To:` / `Subject:` lines
+/// that introduce the quoted message: they are the replier's client's, not
+/// the parent's text.
+fn skip_header_block(block: &[String]) -> Vec<String> {
+    let mut i = 0;
+    while i < block.len() && (is_separator(&block[i]) || block[i].trim().is_empty()) {
+        i += 1;
+    }
+    while i < block.len() && !block[i].trim().is_empty() {
+        i += 1;
+    }
+    block[i..].to_vec()
+}
+
+/// The lines the message's author wrote: quoted lines and Outlook's quoted
+/// block left out (they belong to the parent).
+pub fn own_lines(body: &[String]) -> Vec<&str> {
+    let end = outlook_block_start(body).unwrap_or(body.len());
+    body[..end]
+        .iter()
+        .filter(|l| !l.trim_start().starts_with('>'))
+        .map(String::as_str)
+        .collect()
+}
+
+/// What the author wrote in their own words: own lines without the
+/// attribution line ("On ..., X wrote:"), the signature (after "-- "), and
+/// trailer lines ("Reviewed-by: ..."), which repeat from message to message
+/// and would make unrelated short replies look alike.
+pub fn authored_text(body: &[String]) -> String {
+    let mut out = Vec::new();
+    for line in own_lines(body) {
+        if line == "-- " || line == "--" {
+            break;
+        }
+        let t = line.trim();
+        let lower = t.to_lowercase();
+        let attribution = ["wrote:", "a écrit :", "a écrit:", "schrieb:"]
+            .iter()
+            .any(|m| lower.ends_with(m));
+        let trailer = t
+            .split_once(':')
+            .is_some_and(|(k, _)| k.ends_with("-by") && !k.contains(' '));
+        if !attribution && !trailer {
+            out.push(line);
+        }
+    }
+    out.join("\n")
+}
+
+/// Comparable words: whitespace-separated, quote markers dropped.
+pub fn words<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| l.as_ref().split_whitespace())
+        .map(|w| w.trim_start_matches('>'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn prefixed_quotes_lose_one_level() {
+        let body = lines(
+            "Yes, agreed.\n\nOn Tue, Alice wrote:\n> The budget is 1,2 M.\n>> Older text\n> End\n",
+        );
+        let q = quoted_text(&body).unwrap();
+        assert_eq!(q.style, "prefixed");
+        assert_eq!(q.lines, ["The budget is 1,2 M.", "> Older text", "End"]);
+        assert_eq!(
+            q.words,
+            ["The", "budget", "is", "1,2", "M.", "Older", "text", "End"]
+        );
+    }
+
+    #[test]
+    fn outlook_blocks_in_three_languages() {
+        for head in [
+            "-----Original Message-----\nFrom: Alice\nSent: Tuesday\nTo: Bob\nSubject: Budget",
+            "De : Alice Martin\nEnvoyé : mardi 2 mai 2017 09:14\nÀ : Bob\nObjet : Budget",
+            "Von: Alice\nGesendet: Dienstag\nAn: Bob\nBetreff: Budget",
+        ] {
+            let body = lines(&format!("Thanks!\n\n{head}\n\nThe budget is 1,2 M.\n"));
+            let q = quoted_text(&body).unwrap();
+            assert_eq!(q.style, "outlook");
+            assert_eq!(q.words, ["The", "budget", "is", "1,2", "M."], "{head}");
+        }
+    }
+
+    #[test]
+    fn no_quote_no_text() {
+        assert!(quoted_text(&lines("Just a note.\nFrom the desk of Bob.\n")).is_none());
+        assert!(!has_quote(&lines("Just a note.\n")));
+    }
+}
