@@ -219,6 +219,23 @@ function walkRefs(value, key, visit) {
   }
 }
 
+// The message an item is or is inside (an attachment's message), or -1.
+const messageCache = new Map();
+function messageOf(i) {
+  if (items[i].e) return i;
+  if (messageCache.has(i)) return messageCache.get(i);
+  let m = -1;
+  let l = items[i].l || '';
+  while (l) {
+    const cut = l.lastIndexOf('/');
+    l = cut < 0 ? '' : l.slice(0, cut);
+    const j = indexOfKey(items[i].p + '|' + l);
+    if (j >= 0 && items[j].e) { m = j; break; }
+  }
+  messageCache.set(i, m);
+  return m;
+}
+
 function senderKey(e) {
   if (!e) return '';
   if (e.fa) return e.fa;

@@ -87,17 +87,27 @@ const ranked = ListView({
     { label: 'Score', cls: 'num', desc: true, sort: function (i) { return scoreOf.get(i); }, cell: function (i) { return el('b', null, String(scoreOf.get(i))); } },
     { label: 'Severity', sort: function (i) { return SEV_RANK[maxSeverity(i)]; }, desc: true, cell: function (i) { return sevBadge(maxSeverity(i)); } },
     { label: 'Checks', sort: function (i) { return checksOf(i).join(' '); }, cell: function (i) { return checksOf(i).map(function (c) { return el('span', { class: 'chip' }, c); }); } },
-    { label: 'Date', cls: 'date', sort: function (i) { return items[i].e ? items[i].e.u : null; }, cell: function (i) { return dateCell(items[i].e); } },
-    { label: 'From', cls: 'from', sort: function (i) { return items[i].e ? senderKey(items[i].e) : null; }, cell: function (i) { return cut(items[i].e ? items[i].e.f : ''); } },
+    { label: 'Date', cls: 'date', sort: function (i) { const m = messageOf(i); return m >= 0 ? items[m].e.u : null; }, cell: function (i) { return dateCell(i); } },
+    { label: 'From', cls: 'from', sort: function (i) { const m = messageOf(i); return m >= 0 ? senderKey(items[m].e) : null; }, cell: function (i) { return fromCell(i); } },
     { label: 'Subject / name', cls: 'subject', sort: function (i) { return itemLabel(i).toLowerCase(); }, cell: function (i) { return cut(itemLabel(i)); } },
     { label: 'Where', cls: 'where', sort: function (i) { return items[i].p; }, cell: function (i) { return el('span', { title: items[i].p + (items[i].l ? ' ' + items[i].l : '') }, where(items[i].p, items[i].l)); } }
   ]
 });
 secRanked.appendChild(ranked.node);
-function dateCell(e) {
-  if (!e) return '';
+// Date and From of a message; of an attachment, those of the message carrying it (muted).
+function dateCell(i) {
+  const m = messageOf(i);
+  if (m < 0) return '';
+  const e = items[m].e;
   const shown = shownDate(e);
-  return shown ? el('span', { title: e.d || '' }, shown) : el('i', { class: 'muted' }, 'no Date');
+  if (!shown) return el('i', { class: 'muted' }, 'no Date');
+  return el('span', { title: e.d || '', class: m === i ? null : 'muted' }, shown);
+}
+function fromCell(i) {
+  const m = messageOf(i);
+  if (m < 0) return '';
+  const text = items[m].e.f || '';
+  return el('span', { class: 'cut' + (m === i ? '' : ' muted'), title: m === i ? text : 'the message carrying it: ' + text }, text);
 }
 function cut(text) { return el('span', { class: 'cut', title: text || '' }, text || ''); }
 

@@ -424,8 +424,8 @@ function buildRest() {
       { label: 'Where', cls: 'where', sort: function (i) { return i; }, cell: function (i) { return where(items[i].p, items[i].l); } },
       { label: 'Kind', sort: function (i) { return items[i].k; }, cell: function (i) { return items[i].k; } },
       { label: 'Size', cls: 'num', desc: true, sort: function (i) { return items[i].n; }, cell: function (i) { return bytes(items[i].n); } },
-      { label: 'Date', cls: 'date', sort: function (i) { return items[i].e ? items[i].e.u : null; }, cell: function (i) { return dateCell(items[i].e); } },
-      { label: 'From', cls: 'from', sort: function (i) { return items[i].e ? senderKey(items[i].e) : null; }, cell: function (i) { return cut(items[i].e ? items[i].e.f : ''); } },
+      { label: 'Date', cls: 'date', sort: function (i) { const m = messageOf(i); return m >= 0 ? items[m].e.u : null; }, cell: function (i) { return dateCell(i); } },
+      { label: 'From', cls: 'from', sort: function (i) { const m = messageOf(i); return m >= 0 ? senderKey(items[m].e) : null; }, cell: function (i) { return fromCell(i); } },
       { label: 'Subject / name', cls: 'subject', sort: function (i) { return itemLabel(i).toLowerCase(); }, cell: function (i) { return cut(itemLabel(i)); } },
       { label: 'Score', cls: 'num', desc: true, sort: function (i) { return scoreOf.has(i) ? scoreOf.get(i) : null; }, cell: function (i) { return scoreOf.has(i) ? el('b', null, String(scoreOf.get(i))) : ''; } }
     ]
