@@ -7,7 +7,7 @@
 //! page renders them when they exist without depending on their types.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -27,8 +27,9 @@ const SECTIONS: &[&str] = &["profiles", "domains", "documents"];
 const MAX_TEXT: usize = 400;
 /// Recipients listed per message.
 const MAX_RECIPIENTS: usize = 12;
-/// Items, most suspicious first, whose every header fact is embedded (the page's
-/// size stays bounded when a whole dump is flagged; report.json has them all).
+/// Items, most suspicious first, whose every header fact and finding evidence is
+/// embedded (the page's size stays bounded when a whole dump is flagged;
+/// report.json has them all).
 const MAX_FULL: usize = 5000;
 
 /// Strings that repeat across items (senders, programs, kinds, zones), written
@@ -65,9 +66,59 @@ pub struct Page<'a> {
     findings: Vec<FindingView<'a>>,
     /// `[item index, score]`, most suspicious first.
     ranked: Vec<(usize, u32)>,
+    /// Messages per day, for the timeline.
+    days: Days,
     errors: Vec<ErrorView<'a>>,
     /// `profiles`, `domains`, `documents` when the report has them.
     sections: Map<String, Value>,
+}
+
+/// Messages per UTC day, counted here so that the page need not read every item
+/// before drawing its first screen.
+#[derive(Debug, PartialEq, Serialize)]
+struct Days {
+    /// Items with message facts.
+    emails: u64,
+    /// Messages whose Date gives no instant.
+    undated: u64,
+    /// `[days since 1970-01-01, messages, flagged messages]` per day, in order.
+    days: Vec<(i64, u64, u64)>,
+}
+
+/// The day of an RFC 3339 instant, as days since 1970-01-01.
+fn day_number(utc: &str) -> Option<i64> {
+    let date = chrono::NaiveDate::parse_from_str(utc.get(..10)?, "%Y-%m-%d").ok()?;
+    Some((date - chrono::NaiveDate::default()).num_days())
+}
+
+/// `flagged`: indices of the items that score above 0.
+fn days(items: &[Item], flagged: &HashSet<usize>) -> Days {
+    let mut per_day: std::collections::BTreeMap<i64, (u64, u64)> = Default::default();
+    let (mut emails, mut undated) = (0, 0);
+    for (i, item) in items.iter().enumerate() {
+        let Some(email) = item.email.as_deref() else {
+            continue;
+        };
+        emails += 1;
+        match email
+            .date
+            .as_ref()
+            .and_then(|d| d.utc.as_deref())
+            .and_then(day_number)
+        {
+            Some(day) => {
+                let slot = per_day.entry(day).or_default();
+                slot.0 += 1;
+                slot.1 += u64::from(flagged.contains(&i));
+            }
+            None => undated += 1,
+        }
+    }
+    Days {
+        emails,
+        undated,
+        days: per_day.into_iter().map(|(d, (n, f))| (d, n, f)).collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -154,9 +205,10 @@ struct EmailView<'a> {
     bf: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     dk: Vec<DkimView<'a>>,
-    /// This message's values of the sender-profile features (`email.fingerprint`, interned)
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    fp: BTreeMap<String, u32>,
+    /// This message's values of the sender-profile features (`email.fingerprint`):
+    /// `[name, value, name, value, ...]`, all interned
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fp: Vec<u32>,
     /// Every fact, for items with findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     x: Option<&'a EmailFacts>,
@@ -182,7 +234,9 @@ struct FindingView<'a> {
     c: &'static str,
     v: &'static str,
     m: &'a str,
-    e: &'a crate::finding::Evidence,
+    /// absent for items ranked below `MAX_FULL`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    e: Option<&'a crate::finding::Evidence>,
 }
 
 #[derive(Serialize)]
@@ -286,13 +340,18 @@ fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> E
 
 /// `email.fingerprint` when the facts carry one, read through serde so that the
 /// page does not depend on how profiles are computed.
-fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> BTreeMap<String, u32> {
+fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> Vec<u32> {
     let Some(Value::Object(map)) = pick(email, &["fingerprint"]).remove("fingerprint") else {
-        return BTreeMap::new();
+        return Vec::new();
     };
-    map.into_iter()
-        .filter_map(|(k, v)| Some((k, strings.add(&cap(v.as_str()?)))))
-        .collect()
+    let mut out = Vec::with_capacity(map.len() * 2);
+    for (name, value) in &map {
+        if let Some(value) = value.as_str() {
+            out.push(strings.add(name));
+            out.push(strings.add(&cap(value)));
+        }
+    }
+    out
 }
 
 fn item_view<'a>(item: &'a Item, flagged: bool, strings: &mut Strings) -> ItemView<'a> {
@@ -339,6 +398,11 @@ pub fn build(report: &Report) -> Page<'_> {
         .take(MAX_FULL)
         .filter_map(|r| r.item)
         .collect();
+    let scored: HashSet<usize> = ranked
+        .iter()
+        .filter(|r| r.score > 0)
+        .filter_map(|r| r.item)
+        .collect();
     let mut strings = Strings::default();
     let mut items: Vec<ItemView> = report
         .items
@@ -348,7 +412,7 @@ pub fn build(report: &Report) -> Page<'_> {
         .collect();
     let mut findings: Vec<Option<FindingView>> = report.findings.iter().map(|_| None).collect();
     let mut order = Vec::with_capacity(ranked.len());
-    for r in &ranked {
+    for (rank, r) in ranked.iter().enumerate() {
         let index = r.item.unwrap_or_else(|| {
             items.push(stub_view(r, &mut strings));
             items.len() - 1
@@ -360,7 +424,7 @@ pub fn build(report: &Report) -> Page<'_> {
                 c: f.check,
                 v: f.severity.as_str(),
                 m: &f.message,
-                e: &f.evidence,
+                e: (rank < MAX_FULL).then_some(&f.evidence),
             });
         }
         order.push((index, r.score));
@@ -384,6 +448,7 @@ pub fn build(report: &Report) -> Page<'_> {
         // Every finding belongs to exactly one ranked group.
         findings: findings.into_iter().flatten().collect(),
         ranked: order,
+        days: days(&report.items, &scored),
         errors: report
             .errors
             .iter()
@@ -394,5 +459,44 @@ pub fn build(report: &Report) -> Page<'_> {
             })
             .collect(),
         sections: pick(report, SECTIONS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::test_support::email_item_at;
+
+    #[test]
+    fn days_count_messages_and_flagged_ones_per_utc_day() {
+        assert_eq!(day_number("1970-01-02T00:00:00Z"), Some(1));
+        assert_eq!(day_number("2017-05-02T08:41:07Z"), Some(17288));
+        assert_eq!(day_number("garbage"), None);
+        let items = vec![
+            email_item_at(
+                "a.eml",
+                "From: a@x\nDate: Tue, 2 May 2017 23:30:00 -0400\n\nhi\n",
+            ),
+            email_item_at(
+                "b.eml",
+                "From: a@x\nDate: Wed, 3 May 2017 09:00:00 +0000\n\nhi\n",
+            ),
+            email_item_at("c.eml", "From: a@x\nDate: 32 Foo 2017 25:61\n\nhi\n"),
+            Item::new(
+                "d.pdf".into(),
+                crate::item::Locator::root(),
+                crate::item::ItemKind::Pdf,
+            ),
+        ];
+        let flagged: HashSet<usize> = [1].into();
+        // 23:30 -0400 on 2 May is 03:30 UTC on 3 May: both messages fall on 3 May.
+        assert_eq!(
+            days(&items, &flagged),
+            Days {
+                emails: 3,
+                undated: 1,
+                days: vec![(17289, 2, 1)],
+            }
+        );
     }
 }

@@ -106,18 +106,29 @@ if (!D || !Array.isArray(D.items)) {
   clear(app).appendChild(el('p', { class: 'loading' }, 'The report data could not be read.'));
   throw new Error('leakprov: the embedded report data is missing or not JSON');
 }
-// Undo the string table (strings that repeat across items are stored once).
+// Undo the string table (strings that repeat across items are stored once): the items of
+// the first screen now, all of them once it is painted (decodeAll).
 const S = Array.isArray(D.strings) ? D.strings : [];
 function str(v) { return typeof v === 'number' ? S[v] : v; }
 const INTERNED = ['src', 'f', 'fa', 'o', 'cl', 'cf', 'md', 'mf', 'bf'];
-for (const it of D.items) {
+function decodeItem(it) {
+  if (typeof it.k !== 'number') return it;
   it.k = str(it.k);
   const e = it.e;
-  if (!e) continue;
+  if (!e) return it;
   for (const key of INTERNED) if (e[key] !== undefined) e[key] = str(e[key]);
   if (Array.isArray(e.t)) e.t = e.t.map(str);
-  if (e.fp) for (const name of Object.keys(e.fp)) e.fp[name] = str(e.fp[name]);
+  if (Array.isArray(e.fp)) {
+    const fp = {};
+    for (let k = 0; k + 1 < e.fp.length; k += 2) fp[str(e.fp[k])] = str(e.fp[k + 1]);
+    e.fp = fp;
+  }
+  return it;
 }
+function decodeAll() {
+  for (const it of D.items) decodeItem(it);
+}
+for (const r of D.ranked || []) if (D.items[r[0]]) decodeItem(D.items[r[0]]);
 mark('strings');
 const items = D.items;
 const findings = D.findings || [];
@@ -230,7 +241,7 @@ function messageOf(i) {
     const cut = l.lastIndexOf('/');
     l = cut < 0 ? '' : l.slice(0, cut);
     const j = indexOfKey(items[i].p + '|' + l);
-    if (j >= 0 && items[j].e) { m = j; break; }
+    if (j >= 0 && items[j].e) { m = j; decodeItem(items[j]); break; }
   }
   messageCache.set(i, m);
   return m;

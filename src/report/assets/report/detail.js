@@ -113,7 +113,8 @@ function detail(i) {
 function findingCard(f) {
   return el('article', { class: 'finding sev-' + f.v },
     el('header', null, sevBadge(f.v), ' ', checkLink(f.c), ' ', el('span', { class: 'message' }, f.m)),
-    f.e && typeof f.e === 'object' ? table(Object.keys(f.e).map(function (k) { return [k, f.e[k]]; }), 'evidence') : null);
+    f.e && typeof f.e === 'object' ? table(Object.keys(f.e).map(function (k) { return [k, f.e[k]]; }), 'evidence') :
+      el('p', { class: 'muted' }, 'The evidence of items ranked below 5,000 is in report.json, not on this page.'));
 }
 
 function factsTable(i) {

@@ -195,6 +195,8 @@ root.setAttribute('data-first-screen-ms', performance.now().toFixed(0));
 requestAnimationFrame(function () {
   setTimeout(function () {
     lastMark = performance.now();
+    decodeAll();
+    mark('strings-all');
     buildRest();
     mark('views');
     senders.refresh();

@@ -323,17 +323,19 @@ function buildRest() {
     if (conflicts.length > 200) node.appendChild(el('p', { class: 'muted' }, '… ' + (conflicts.length - 200) + ' more in the ranked list (filter by message-id-conflict).'));
     node.appendChild(el('h3', null, 'Identical copies: ' + plural(dups.length, 'group')));
     node.appendChild(el('p', { class: 'intro' }, 'The same bytes at several places. Copies corroborate each other; a message copied byte for byte into another mailbox (no trace fields of its own) is worth a look.'));
+    // Evidence is absent for items ranked below the embedding limit.
+    const ev = function (fi) { return findings[fi].e || {}; };
     const dupView = ListView({
       noun: 'group',
       source: function () { return dups; },
       columns: [
-        { label: 'SHA-256', sort: function (fi) { return String(findings[fi].e.sha256 || ''); }, cell: function (fi) { return el('code', { title: String(findings[fi].e.sha256 || '') }, String(findings[fi].e.sha256 || '').slice(0, 12) + '…'); } },
+        { label: 'SHA-256', sort: function (fi) { return String(ev(fi).sha256 || ''); }, cell: function (fi) { return el('code', { title: String(ev(fi).sha256 || '') }, String(ev(fi).sha256 || '').slice(0, 12) + '…'); } },
         { label: 'Kind', sort: function (fi) { return items[findings[fi].i].k; }, cell: function (fi) { return items[findings[fi].i].k; } },
-        { label: 'Size', cls: 'num', desc: true, sort: function (fi) { return findings[fi].e.size; }, cell: function (fi) { return bytes(+findings[fi].e.size || 0); } },
-        { label: 'Copies', cls: 'num', desc: true, sort: function (fi) { return findings[fi].e.count; }, cell: function (fi) { return num(findings[fi].e.count); } },
+        { label: 'Size', cls: 'num', desc: true, sort: function (fi) { return ev(fi).size; }, cell: function (fi) { return bytes(+ev(fi).size || 0); } },
+        { label: 'Copies', cls: 'num', desc: true, sort: function (fi) { return ev(fi).count; }, cell: function (fi) { return num(ev(fi).count); } },
         {
           label: 'Where', cls: 'copies', sort: function (fi) { return items[findings[fi].i].p; }, cell: function (fi) {
-            const copies = Array.isArray(findings[fi].e.copies) ? findings[fi].e.copies.filter(isRef) : [];
+            const copies = Array.isArray(ev(fi).copies) ? ev(fi).copies.filter(isRef) : [];
             return el('ul', { class: 'plain' }, copies.slice(0, 6).map(function (c) { return el('li', null, itemLink(c.path, c.locator)); }),
               copies.length > 6 ? el('li', { class: 'muted' }, '… ' + (copies.length - 6) + ' more') : null);
           }

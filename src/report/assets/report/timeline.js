@@ -3,32 +3,27 @@
 
 function buildTimeline() {
   const node = el('div', { class: 'timeline' });
-  const days = [];
-  const flaggedDays = [];
-  let undated = 0;
-  let emails = 0;
-  for (let i = 0; i < N; i++) {
-    if (!items[i].e) continue;
-    emails += 1;
-    const day = dayOf(i);
-    if (!day) { undated += 1; continue; }
-    const n = dayNum(day);
-    if (isNaN(n)) { undated += 1; continue; }
-    days.push(n);
-    if (flagged(i)) flaggedDays.push(n);
-  }
-  if (!days.length) {
+  // Messages per UTC day, counted by the report writer: [[day number, messages, flagged], ...].
+  const counts = D.days && Array.isArray(D.days.days) ? D.days : { days: [], undated: 0, emails: 0 };
+  const entries = counts.days;
+  const undated = +counts.undated || 0;
+  const emails = +counts.emails || 0;
+  let dated = 0;
+  let flaggedCount = 0;
+  for (const d of entries) { dated += d[1]; flaggedCount += d[2]; }
+  if (!dated) {
     node.appendChild(el('p', { class: 'muted' }, emails ? 'No message has a usable Date.' : 'No messages in this dump.'));
     return { node: node, update: function () {} };
   }
-  const sorted = Int32Array.from(days).sort();
   // A few absurd dates (1970, 2099) must not squash the chart: when 0.1% of the dates
   // at either end lie far outside the rest, they are left off (and counted).
-  const trim = sorted.length >= 1000 ? Math.floor(sorted.length * 0.001) : 0;
-  let lo = sorted[0];
-  let hi = sorted[sorted.length - 1];
-  const innerLo = sorted[trim];
-  const innerHi = sorted[sorted.length - 1 - trim];
+  const trim = dated >= 1000 ? Math.floor(dated * 0.001) : 0;
+  let lo = entries[0][0];
+  let hi = entries[entries.length - 1][0];
+  let innerLo = lo;
+  let innerHi = hi;
+  for (let k = 0, seen = 0; k < entries.length; k++) { seen += entries[k][1]; if (seen > trim) { innerLo = entries[k][0]; break; } }
+  for (let k = entries.length - 1, seen = 0; k >= 0; k--) { seen += entries[k][1]; if (seen > trim) { innerHi = entries[k][0]; break; } }
   if (hi - lo > 2 * (innerHi - innerLo) + 60) {
     lo = innerLo;
     hi = innerHi;
@@ -40,8 +35,12 @@ function buildTimeline() {
   const flg = new Array(nb).fill(0);
   let outside = 0;
   function bin(n) { return Math.floor((n - lo) / binDays); }
-  for (const n of days) { const b = bin(n); if (b < 0 || b >= nb) outside += 1; else total[b] += 1; }
-  for (const n of flaggedDays) { const b = bin(n); if (b >= 0 && b < nb) flg[b] += 1; }
+  for (const d of entries) {
+    const b = bin(d[0]);
+    if (b < 0 || b >= nb) { outside += d[1]; continue; }
+    total[b] += d[1];
+    flg[b] += d[2];
+  }
   const max = Math.max.apply(null, total);
   const W = 1200;
   const H = 170;
@@ -126,8 +125,8 @@ function buildTimeline() {
   });
   const unit = binDays === 1 ? 'day' : binDays === 7 ? 'week' : 'month';
   const caption = el('p', { class: 'caption' },
-    plural(days.length, 'dated message') + ', counted per ' + unit + ' (UTC), ' + dayStr(lo) + ' to ' + dayStr(hi) + '; ',
-    el('span', { class: 'key flag' }, '■'), ' ' + plural(flaggedDays.length, 'flagged message') + ' (score above 0), marked ',
+    plural(dated, 'dated message') + ', counted per ' + unit + ' (UTC), ' + dayStr(lo) + ' to ' + dayStr(hi) + '; ',
+    el('span', { class: 'key flag' }, '■'), ' ' + plural(flaggedCount, 'flagged message') + ' (score above 0), marked ',
     el('span', { class: 'key marker' }, '▼'), '.',
     undated ? ' ' + plural(undated, 'message') + ' without a usable Date.' : '',
     outside ? ' ' + plural(outside, 'message') + ' dated far outside this span are left off the chart.' : '',
