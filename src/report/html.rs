@@ -1,17 +1,40 @@
-//! The HTML report: one self-contained page (inline CSS, no script, no network).
+//! The HTML report: one self-contained page that opens from file:// with no network.
 //!
-//! Everything that comes from the dump is untrusted and goes through `esc`;
-//! nothing from the dump is ever placed in an attribute other than through it.
+//! The report data is embedded once as JSON (`<script type="application/json">`,
+//! with `<`, `>` and `&` written as `\u003c`... so that no dump string can close
+//! the element) and rendered by one inline script, `assets/report/*.js` joined, which
+//! builds the DOM with `textContent` and never parses data as HTML. A
+//! Content-Security-Policy allows exactly that script and stylesheet (by their
+//! SHA-256) and nothing else: no network, no other script, no inline handlers.
+//! The header (chain of custody and counts) is rendered here, so that it reads
+//! even without script; every dump string in it goes through `esc`.
+
+mod page;
+mod pick;
+pub mod score;
+mod shape;
 
 use std::fmt::Write as _;
 
-use serde_json::Value;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
 
 use super::Report;
-use crate::checks::CHECKS;
-use crate::finding::{Finding, Severity};
+use crate::finding::Severity;
 
 const CSS: &str = include_str!("assets/report.css");
+/// The page's script: the files of `assets/report/` in order, inside one function so
+/// that nothing it declares is global.
+const APP: &str = concat!(
+    "'use strict';\n(function () {\n",
+    include_str!("assets/report/core.js"),
+    include_str!("assets/report/render.js"),
+    include_str!("assets/report/detail.js"),
+    include_str!("assets/report/timeline.js"),
+    include_str!("assets/report/sections.js"),
+    include_str!("assets/report/page.js"),
+    "})();\n"
+);
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(text: &str) -> String {
@@ -29,45 +52,86 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// JSON made safe inside `<script type="application/json">`: `<`, `>` and `&`
+/// only occur inside JSON strings, where `\u003c`, `\u003e` and `\u0026` mean
+/// the same, so nothing in the data can end the element or open a comment.
+pub fn script_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 64);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A CSP source for inline text: `'sha256-BASE64'`.
+fn csp_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// The Content-Security-Policy of the page: the inline stylesheet and app
+/// script by hash, images only as data: URLs, nothing else (no network at all).
+pub fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; script-src {}; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
+        csp_hash(APP),
+        csp_hash(CSS)
+    )
+}
+
 pub fn render(report: &Report) -> String {
-    let mut h = String::with_capacity(64 * 1024 + report.findings.len() * 512);
+    let data = page::build(report);
+    let json = serde_json::to_string(&data).unwrap_or_else(|_| "null".to_string());
+    drop(data);
+    let mut h = String::with_capacity(json.len() + CSS.len() + APP.len() + 16 * 1024);
     let scan = &report.scan;
     let s = &report.summary;
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>leakprov report: {root}</title><style>{CSS}</style></head><body>\n\
-<header><h1>leakprov report</h1><p class=\"root\">{root}</p></header>\n<main>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
+<meta name=\"referrer\" content=\"no-referrer\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<title>leakprov report: {root}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        csp = content_security_policy(),
         root = esc(&scan.root)
     );
-    // Scan facts: the chain of custody.
+    // The chain of custody, readable without script and on paper.
     let _ = write!(
         h,
-        "<section id=\"scan\"><h2>Scan</h2><table class=\"facts\">\
-<tr><th>Tool</th><td>{} {}</td></tr>\
-<tr><th>Dump</th><td><code>{}</code></td></tr>\
-<tr><th>Started</th><td>{}</td></tr><tr><th>Finished</th><td>{}</td></tr>\
-<tr><th>Command</th><td><code>{}</code></td></tr>\
-<tr><th>Threads</th><td>{}</td></tr>\
-<tr><th>Manifest SHA-256</th><td><code>{}</code></td></tr></table></section>",
-        esc(report.tool.name),
-        esc(report.tool.version),
-        esc(&scan.root),
-        esc(&scan.started_at),
-        esc(&scan.finished_at),
-        esc(&scan.args.join(" ")),
-        scan.threads,
-        esc(&scan.manifest_sha256),
-    );
-    h.push('\n');
-    let _ = write!(
-        h,
-        "<section id=\"summary\"><h2>Summary</h2><ul class=\"counts\">\
-<li><b>{}</b> files</li><li><b>{}</b> bytes</li><li><b>{}</b> emails</li>\
-<li><b>{}</b> documents</li><li><b>{}</b> errors</li></ul><ul class=\"counts\">",
-        s.files, s.bytes, s.emails, s.documents, s.errors
+        "<header id=\"top\"><div class=\"title\"><h1>leakprov report</h1><p class=\"root\"><code>{root}</code></p></div>\
+<dl class=\"custody\">\
+<div><dt>Tool</dt><dd>{name} {version}</dd></div>\
+<div><dt>Started</dt><dd>{started}</dd></div>\
+<div><dt>Finished</dt><dd>{finished}</dd></div>\
+<div><dt>Files</dt><dd>{files} ({bytes} bytes)</dd></div>\
+<div><dt>Items</dt><dd>{items} ({emails} messages, {documents} documents)</dd></div>\
+<div><dt>Errors</dt><dd>{errors}</dd></div>\
+<div class=\"wide\"><dt>Manifest SHA-256</dt><dd><code>{manifest}</code></dd></div>\
+<div class=\"wide\"><dt>Command</dt><dd><code>{args}</code> ({threads} threads)</dd></div>\
+</dl><ul class=\"severities\">",
+        root = esc(&scan.root),
+        name = esc(report.tool.name),
+        version = esc(report.tool.version),
+        started = esc(&scan.started_at),
+        finished = esc(&scan.finished_at),
+        files = grouped(s.files),
+        bytes = grouped(s.bytes),
+        emails = grouped(s.emails),
+        documents = grouped(s.documents),
+        items = grouped(report.items.len() as u64),
+        errors = grouped(s.errors),
+        manifest = esc(&scan.manifest_sha256),
+        args = esc(&shell_words(&scan.args)),
+        threads = scan.threads,
     );
     for sev in Severity::ALL {
         let n = s
@@ -75,129 +139,62 @@ pub fn render(report: &Report) -> String {
             .get(sev.as_str())
             .copied()
             .unwrap_or(0);
-        let _ = write!(h, "<li class=\"sev-{sev}\"><b>{n}</b> {sev}</li>");
+        let _ = write!(h, "<li class=\"sev sev-{sev}\"><b>{n}</b> {sev}</li>");
     }
-    h.push_str("</ul></section>\n");
-
-    for sev in Severity::ALL {
-        let findings: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == sev)
-            .collect();
-        let _ = write!(
-            h,
-            "<section id=\"findings-{sev}\"><h2 class=\"sev-{sev}\">{} findings: {}</h2>",
-            capitalised(sev.as_str()),
-            findings.len()
+    h.push_str("</ul></header>\n");
+    if !report.complete {
+        h.push_str(
+            "<p class=\"partial\" role=\"alert\">This scan was interrupted: the report covers only the files \
+it lists (and the manifest only those). Scan again to cover the whole dump.</p>\n",
         );
-        if findings.is_empty() {
-            h.push_str("<p class=\"none\">None.</p>");
-        }
-        for f in findings {
-            finding_html(&mut h, f);
-        }
-        h.push_str("</section>\n");
     }
-
-    h.push_str(&super::documents::html(&report.documents));
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<section id=\"errors\"><h2>Errors: {}</h2>",
-        report.errors.len()
+        "<noscript><p class=\"noscript\">This report is interactive: its lists are drawn by the page's own \
+script, which this browser does not run. {} findings on {} items are in <code>report.json</code> and \
+<code>findings.jsonl</code> next to this file.</p></noscript>",
+        report.findings.len(),
+        report.items.len()
     );
-    if report.errors.is_empty() {
-        h.push_str("<p class=\"none\">None.</p>");
-    } else {
-        h.push_str("<table class=\"list\"><tr><th>Path</th><th>Where</th><th>Error</th></tr>");
-        for e in &report.errors {
-            let _ = write!(
-                h,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                esc(&e.path),
-                esc(&e.locator.to_string()),
-                esc(&e.error)
-            );
-        }
-        h.push_str("</table>");
-    }
-    h.push_str("</section>\n<section id=\"checks\"><h2>Checks</h2><table class=\"list\"><tr><th>Id</th><th>Severity</th><th>What it detects</th></tr>");
-    for check in CHECKS {
-        let m = &check.meta;
-        let _ = write!(
-            h,
-            "<tr><td><code>{}</code></td><td class=\"sev-{}\">{}</td><td>{}</td></tr>",
-            m.id,
-            m.severity,
-            m.severity,
-            esc(m.summary)
-        );
-    }
-    h.push_str("</table></section>\n</main></body></html>\n");
+    h.push_str(
+        "<main id=\"app\" aria-busy=\"true\"><p class=\"loading\">Loading the report…</p></main>\n",
+    );
+    h.push_str("<script type=\"application/json\" id=\"data\">");
+    h.push_str(&script_json(&json));
+    h.push_str("</script>\n<script>");
+    h.push_str(APP);
+    h.push_str("</script>\n</body></html>\n");
     h
 }
 
-fn finding_html(h: &mut String, f: &Finding) {
-    let locator = f.locator.to_string();
-    let _ = write!(
-        h,
-        "<article class=\"finding sev-{}\"><h3><code>{}</code> {}</h3><p class=\"where\"><code>{}</code>{}</p><table class=\"evidence\">",
-        f.severity,
-        esc(f.check),
-        esc(&f.message),
-        esc(&f.path),
-        if locator.is_empty() {
-            String::new()
-        } else {
-            format!(" <span class=\"loc\">{}</span>", esc(&locator))
+/// `1234567` -> `1,234,567`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-    );
-    for (key, value) in f.evidence.iter() {
-        let _ = write!(
-            h,
-            "<tr><th>{}</th><td>{}</td></tr>",
-            esc(key),
-            value_html(value)
-        );
+        out.push(c);
     }
-    h.push_str("</table></article>\n");
+    out
 }
 
-fn value_html(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("<pre>{}</pre>", esc(s)),
-        Value::Array(items) => {
-            let mut out = String::from("<ul>");
-            for item in items {
-                let _ = write!(out, "<li>{}</li>", value_html(item));
+/// The command line as a person would type it (arguments with spaces quoted).
+fn shell_words(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
             }
-            out.push_str("</ul>");
-            out
-        }
-        Value::Object(map) => {
-            let mut out = String::from("<table class=\"nested\">");
-            for (k, v) in map {
-                let _ = write!(
-                    out,
-                    "<tr><th>{}</th><td>{}</td></tr>",
-                    esc(k),
-                    value_html(v)
-                );
-            }
-            out.push_str("</table>");
-            out
-        }
-        Value::Null => "<i>none</i>".into(),
-        other => esc(&other.to_string()),
-    }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -209,6 +206,68 @@ mod tests {
         assert_eq!(
             esc("<script>alert(1)</script>\"><img src=x onerror='y'>&"),
             "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&#39;y&#39;&gt;&amp;"
+        );
+    }
+
+    #[test]
+    fn embedded_json_cannot_close_its_script_element() {
+        let hostile = serde_json::json!({"s": "</script><script>alert(1)</script><!-- &amp;"});
+        let text = script_json(&hostile.to_string());
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, hostile);
+    }
+
+    #[test]
+    fn assets_cannot_end_their_elements_early() {
+        for (name, text) in [("report/*.js", APP), ("report.css", CSS)] {
+            let lower = text.to_ascii_lowercase();
+            assert!(!lower.contains("</script"), "{name} contains </script");
+            assert!(!lower.contains("</style"), "{name} contains </style");
+            assert!(!lower.contains("<!--"), "{name} contains <!--");
+        }
+    }
+
+    #[test]
+    fn the_policy_allows_only_the_inline_assets() {
+        let csp = content_security_policy();
+        assert!(csp.starts_with("default-src 'none';"));
+        assert!(!csp.contains("unsafe"));
+        assert!(csp.contains(&csp_hash(APP)) && csp.contains(&csp_hash(CSS)));
+    }
+
+    #[test]
+    fn the_app_never_parses_data_as_html() {
+        for forbidden in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+            "setAttribute('on",
+        ] {
+            assert!(
+                !APP.contains(forbidden),
+                "the page's script uses {forbidden}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(84_917_174), "84,917,174");
+    }
+
+    #[test]
+    fn commands_are_quoted_like_a_shell() {
+        let args = ["leakprov", "scan", "my dump", "--out", "it's"].map(String::from);
+        assert_eq!(
+            shell_words(&args),
+            "leakprov scan 'my dump' --out 'it'\\''s'"
         );
     }
 }
