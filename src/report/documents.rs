@@ -4,11 +4,8 @@
 //! over distinct documents (by SHA-256), with the items carrying each rare
 //! value, so that an investigator sees the odd one out before reading findings.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 
-use super::html::esc;
 use crate::corpus::documents::{DocumentIndex, script_of};
 use crate::item::Item;
 use crate::parse::document::DocumentFacts;
@@ -113,56 +110,6 @@ fn tallies(
     out
 }
 
-/// The HTML section (every dump string escaped).
-pub fn html(view: &DocumentsView) -> String {
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<section id=\"documents\"><h2>Documents</h2><p>{} office documents and PDFs ({} distinct).</p>",
-        view.items, view.distinct
-    );
-    for (title, tallies) in [
-        ("Authors", &view.authors),
-        ("Last editors", &view.last_editors),
-        ("Companies", &view.companies),
-        ("Applications", &view.applications),
-        ("Producers", &view.producers),
-        ("Scripts of people fields", &view.scripts),
-    ] {
-        if tallies.is_empty() {
-            continue;
-        }
-        let _ = write!(
-            h,
-            "<h3>{title}</h3><table class=\"list\"><tr><th>Value</th><th>Documents</th><th>Items (rare values)</th></tr>"
-        );
-        for t in tallies {
-            let items: Vec<String> = t
-                .items
-                .iter()
-                .map(|i| match &i.locator {
-                    Some(l) => format!(
-                        "<code>{}</code> <span class=\"loc\">{}</span>",
-                        esc(&i.path),
-                        esc(l)
-                    ),
-                    None => format!("<code>{}</code>", esc(&i.path)),
-                })
-                .collect();
-            let _ = write!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&t.value),
-                t.documents,
-                items.join("<br>")
-            );
-        }
-        h.push_str("</table>");
-    }
-    h.push_str("</section>\n");
-    h
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,7 +132,5 @@ mod tests {
         assert_eq!(view.authors[0].documents, 2);
         assert!(view.authors[0].items.is_empty());
         assert_eq!(view.authors[1].items[0].path, "2.docx");
-        let page = html(&view);
-        assert!(page.contains("&lt;b&gt;Eve&lt;/b&gt;") && !page.contains("<b>Eve"));
     }
 }
