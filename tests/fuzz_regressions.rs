@@ -1,0 +1,193 @@
+//! Inputs the fuzzers (fuzz/) found crashing, minimised, replayed through the same code paths on stable.
+//!
+//! Each test names the fuzz target that found the input and the fix. The
+//! ignored test `write_fuzz_seeds` regenerates the seed corpora under
+//! `fuzz/seeds/` (`cargo test --test fuzz_regressions -- --ignored`).
+
+#[path = "support/documents.rs"]
+mod fixtures;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use leakprov::config::Config;
+use leakprov::item::{ItemKind, Locator};
+use leakprov::parse::Output;
+use leakprov::parse::document::analyse;
+use leakprov::parse::email::{At, Source, parse_email};
+
+/// Runs the `email` fuzz target's code path.
+fn email(raw: &[u8]) {
+    let cfg = Config::new(".".into());
+    let locator = Locator::root();
+    let mut out = Output::default();
+    let at = At {
+        path: "fuzz.eml",
+        locator: &locator,
+        source: Source::File,
+        truncated: false,
+    };
+    if let Some(facts) = parse_email(raw, at, &cfg, &mut out) {
+        assert!(serde_json::to_string(&facts).is_ok());
+    }
+}
+
+/// Runs the `doc_*` fuzz targets' code path.
+fn document(bytes: &[u8], kind: ItemKind) {
+    let cfg = Config::new(".".into());
+    let mut out = Output::default();
+    let _ = analyse(bytes, kind, "fuzz.bin", &Locator::root(), &cfg, &mut out);
+}
+
+/// A committed input under tests/fuzz_regressions/.
+fn input(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_regressions")
+        .join(name);
+    fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn seeds_still_parse() {
+    email(&fixtures::email_with(
+        "a@example.org",
+        "Tue, 2 May 2017 09:14:01 +0200",
+        "a.doc",
+        &fixtures::legacy_doc("Alice"),
+    ));
+    document(
+        &fixtures::jpeg("Canon", "GIMP", "2017:05:02 09:14:01"),
+        ItemKind::Jpeg,
+    );
+}
+
+/// Writes the seed corpora of the fuzz targets (small, valid inputs).
+#[test]
+#[ignore = "writes fuzz/seeds/; run by hand when the seeds change"]
+fn write_fuzz_seeds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seeds = root.join("fuzz/seeds");
+    let put = |target: &str, name: &str, bytes: &[u8]| {
+        let dir: PathBuf = seeds.join(target);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(name), bytes).unwrap();
+    };
+    let sample = root.join("sample_dumps/corvel-leak");
+    let read = |rel: &str| fs::read(sample.join(rel)).unwrap();
+    let office = fixtures::Office::default();
+    let docx = fixtures::docx(&office);
+    let xlsx = fixtures::ooxml(&office, "xl/workbook.xml");
+    let odt = fixtures::odt("Alice", "2017-03-01T08:00:00", "2017-04-20T09:00:00");
+    let pdf = fixtures::pdf(
+        "Alice",
+        "Microsoft Word",
+        "20170301080000",
+        Some(("GPL Ghostscript", "20170420090000")),
+    );
+    let jpeg = fixtures::jpeg("Canon", "GIMP 2.8", "2017:05:02 09:14:01");
+    let doc = fixtures::legacy_doc("Alice Martin");
+    let tgz = fixtures::tar_gz(&[("a/report.docx", docx.clone()), ("b.txt", b"hi".to_vec())]);
+    let zip = fixtures::zip_of(&[("report.docx", docx.clone()), ("notes.txt", b"hi".to_vec())]);
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, body) in [("report.pdf", &pdf), ("img.jpg", &jpeg)] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(1_493_709_241);
+        header.set_cksum();
+        tar.append_data(&mut header, name, &body[..]).unwrap();
+    }
+    let tar = tar.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &doc).unwrap();
+    let gz = gz.finish().unwrap();
+
+    put("doc_ooxml", "docx", &docx);
+    put("doc_ooxml", "xlsx", &xlsx);
+    put(
+        "doc_ooxml",
+        "sample.docx",
+        &read("documents/CR_CODIR_2017-01-09.docx"),
+    );
+    put("doc_odf", "odt", &odt);
+    put("doc_pdf", "pdf", &pdf);
+    put(
+        "doc_pdf",
+        "sample.pdf",
+        &read("documents/Organigramme_2017.pdf"),
+    );
+    put("doc_ole2", "doc", &doc);
+    put("doc_jpeg", "jpeg", &jpeg);
+    put("doc_zip", "zip", &zip);
+    put("doc_zip", "odt", &odt);
+    put("doc_tar", "tar", &tar);
+    put("doc_gzip", "tgz", &tgz);
+    put("doc_gzip", "gz", &gz);
+    for (i, d) in [&docx, &odt, &pdf].iter().enumerate() {
+        let mut seed = vec![i as u8];
+        seed.extend_from_slice(d);
+        put("doctext", &format!("kind{i}"), &seed);
+    }
+
+    let emails = [
+        "mailboxes/claire.dumont/Inbox/0013.eml",
+        "mailboxes/claire.dumont/Inbox/0006.eml",
+        "mailboxes/claire.dumont/Sent/0001.eml",
+    ];
+    for (i, rel) in emails.iter().enumerate() {
+        put("email", &format!("sample{i}.eml"), &read(rel));
+        put("dkim_canon", &format!("sample{i}.eml"), &read(rel));
+        put("sniff_quote", &format!("sample{i}.eml"), &read(rel));
+    }
+    put(
+        "email",
+        "attachment.eml",
+        &fixtures::email_with(
+            "a@example.org",
+            "Tue, 2 May 2017 09:14:01 +0200",
+            "a.doc",
+            &doc,
+        ),
+    );
+    let mbox = read("mailboxes/julien.marchand/Inbox.mbox");
+    let mut seed = vec![0, 3, 1, 17, 200];
+    seed.extend_from_slice(&mbox[..mbox.len().min(6000)]);
+    put("mbox", "sample", &seed);
+    put(
+        "mbox",
+        "quoted",
+        b"\x01\x02\x05\x03From a@b Tue May  2 09:14:01 2017\nSubject: x\n\n>From here\n>>From there\n\nFrom b@c Tue May  2 09:15:01 2017\r\n\r\nbody\r\n",
+    );
+    for (i, date) in [
+        "Tue, 2 May 2017 09:14:01 +0200",
+        "2 May 17 09:14 EDT",
+        "Tue May  2 09:14:01 2017",
+        "Mon, 1 May 2017 09:14:01 -0000 (GMT)",
+        "from mx.example.org (mx.example.org [192.0.2.1]) by mail.example.net with ESMTPS id abc; Tue, 2 May 2017 09:14:03 +0200\nfrom [10.0.0.2] by mx.example.org; Tue, 2 May 2017 07:14:02 +0000",
+    ]
+    .iter()
+    .enumerate()
+    {
+        put("date_received", &format!("d{i}"), date.as_bytes());
+    }
+    put(
+        "dkim_tags",
+        "sig",
+        b"v=1; a=rsa-sha256; c=relaxed/simple; d=example.org; s=sel; t=1493709241; l=10; i=@example.org; h=From:To:Subject:Date; bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=; b=dGVzdA==",
+    );
+    put(
+        "dkim_tags",
+        "key",
+        b"v=DKIM1; k=ed25519; h=sha256; t=y:s; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+    );
+    put(
+        "dkim_tags",
+        "keys.txt",
+        &fs::read(root.join("sample_dumps/dkim-keys.txt")).unwrap(),
+    );
+    put(
+        "sniff_quote",
+        "outlook",
+        b"Thanks\n\n-----Original Message-----\nFrom: A\nSent: Tuesday\nTo: B\nSubject: x\n\n> old\nbody\n",
+    );
+}
