@@ -290,6 +290,33 @@ proptest! {
     }
 
     #[test]
+    fn mbox_splitting_ignores_chunk_boundaries_around_the_line_limit(
+        long in prop::collection::vec((any::<bool>(), 65_520usize..65_550), 1..3),
+        sizes in prop::collection::vec(1000usize..70_000, 1..4),
+    ) {
+        // Lines near the splitter's 64 KiB limit: separator-shaped, or a long
+        // mboxrd `>` run before `From `.
+        let mut mbox = b"From a@b Tue May  2 09:14:01 2017\nSubject: x\n\n".to_vec();
+        for (separator, len) in long {
+            mbox.extend_from_slice(b"\n");
+            if separator {
+                mbox.extend_from_slice(b"From b@c Tue May  2 09:14:01 2017 ");
+                mbox.extend(std::iter::repeat_n(b'x', len));
+            } else {
+                mbox.extend(std::iter::repeat_n(b'>', len));
+                mbox.extend_from_slice(b"From here");
+            }
+            mbox.extend_from_slice(b"\nSubject: y\n");
+        }
+        let whole = split(&mbox, &[], 1 << 20);
+        let chunked = split(&mbox, &sizes, 1 << 20);
+        prop_assert_eq!(whole.len(), chunked.len());
+        for (a, b) in whole.iter().zip(&chunked) {
+            prop_assert_eq!(fields(a), fields(b));
+        }
+    }
+
+    #[test]
     fn mbox_splitting_never_panics_on_arbitrary_bytes(
         bytes in prop::collection::vec(any::<u8>(), 0..2048),
         size in 1usize..300,

@@ -131,6 +131,17 @@ impl MboxSplitter {
             self.write(&line);
             return;
         }
+        if line.len() > MAX_LINE {
+            // Whole in one read, a huge line must be what it is when a read
+            // boundary falls inside it and `push_line_bytes` passes it
+            // through: body text, never a separator (the chunking property
+            // of fuzz/fuzz_targets/mbox.rs and tests/properties.rs).
+            self.previous_blank = false;
+            self.flush_pending();
+            let line = unquote(line);
+            self.write(&line);
+            return;
+        }
         let content = strip_eol(&line);
         if content.is_empty() {
             if let Some(held) = self.pending_blank.replace(line) {
@@ -207,9 +218,19 @@ fn strip_eol(line: &[u8]) -> &[u8] {
 }
 
 /// mboxrd: `>From `, `>>From `... lose one `>`.
+///
+/// Only when the quoted `From ` ends within MAX_LINE bytes: a longer prefix
+/// may be cut by a read boundary in `push_line_bytes`, and a line must come
+/// out the same however it was read.
 fn unquote(mut line: Vec<u8>) -> Vec<u8> {
     let quotes = line.iter().take_while(|&&b| b == b'>').count();
-    if quotes > 0 && line[quotes..].starts_with(b"From ") {
+    let fits = quotes + b"From ".len() <= MAX_LINE;
+    if quotes > 0
+        && fits
+        && line
+            .get(quotes..)
+            .is_some_and(|rest| rest.starts_with(b"From "))
+    {
         line.remove(0);
     }
     line
