@@ -15,7 +15,7 @@ use leakprov::dkim::sign::SplitMessage;
 use leakprov::dkim::{KeyStore, PublicKey, check_body_hash, parse_signature, parse_tag_list};
 use leakprov::item::{ItemKind, Locator};
 use leakprov::parse::Output;
-use leakprov::parse::date::parse_date;
+use leakprov::parse::date::{parse_date, rfc3339};
 use leakprov::parse::doctext::document_text;
 use leakprov::parse::document::analyse;
 use leakprov::parse::email::{At, Source, parse_email};
@@ -179,6 +179,31 @@ fn mbox_long_quote_run_does_not_depend_on_reads() {
     data.extend(std::iter::repeat_n(b'>', 70_000));
     data.extend_from_slice(b"From here\n");
     same_split(&data, &[1000, 4096, 65_536, 1 << 20]);
+}
+
+/// Found by `tests/properties.rs` (`parsed_dates_are_consistent`), shrunk by
+/// proptest: a leap second written in a zone whose UTC time is not 23:59
+/// gave the impossible instant 2017-01-01T12:00:60Z. Fixed in
+/// `date::ParsedDate::instant`: it is the next second there; the real leap
+/// second of 2016-12-31 stays one.
+#[test]
+fn date_leap_second_outside_utc_midnight() {
+    let instant = |raw: &str| {
+        let date = parse_date(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+        date.instant().map(|i| rfc3339(&i))
+    };
+    assert_eq!(
+        instant(" 1 Jan 2017 00:00:60 -1200").as_deref(),
+        Some("2017-01-01T12:01:00Z")
+    );
+    assert_eq!(
+        instant("Sun, 1 Jan 2017 01:59:60 +0200").as_deref(),
+        Some("2016-12-31T23:59:60Z")
+    );
+    assert_eq!(
+        instant("Sat, 31 Dec 2016 23:59:60 +0000").as_deref(),
+        Some("2016-12-31T23:59:60Z")
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod fixtures;
 
 use std::sync::LazyLock;
 
-use chrono::Duration;
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 use leakprov::config::{Config, DocLimits};
 use leakprov::dkim::sign::SplitMessage;
 use leakprov::dkim::{
@@ -19,7 +19,7 @@ use leakprov::dkim::{
 use leakprov::item::{ItemKind, Locator};
 use leakprov::parse::Output;
 use leakprov::parse::bounded::Budget;
-use leakprov::parse::date::parse_date;
+use leakprov::parse::date::{parse_date, rfc3339};
 use leakprov::parse::doctext::document_text;
 use leakprov::parse::email::{At, Source, normalized_content, parse_email};
 use leakprov::parse::mbox::{MboxMessage, MboxSplitter};
@@ -179,7 +179,7 @@ fn date_text() -> impl Strategy<Value = String> {
         prop::sample::select(vec!["2017", "17", "99", "0", "1899", "9999", "65536"]),
         0u32..30,
         0u32..70,
-        prop::option::of(0u32..70),
+        prop::option::of(prop_oneof![0u32..70, Just(60u32)]),
         prop::sample::select(vec![
             "+0200", "-0000", "-1200", "+1400", "+9959", "-9999", "GMT", "EDT", "CEST", "A", "",
             "+02:00",
@@ -340,7 +340,7 @@ proptest! {
             match (date.instant(), date.offset_minutes) {
                 (Some(instant), Some(minutes)) => {
                     prop_assert!(!date.zone_out_of_range());
-                    prop_assert_eq!(instant.naive_utc() + Duration::minutes(i64::from(minutes)), date.local);
+                    instant_matches_local(instant, date.local, minutes)?;
                 }
                 (Some(_), None) => prop_assert!(false, "an instant without an offset: {raw:?}"),
                 (None, Some(_)) => prop_assert!(date.zone_out_of_range(), "known offset but no instant: {raw:?}"),
@@ -348,4 +348,33 @@ proptest! {
             }
         }
     }
+}
+
+/// The instant is the local time minus the offset; a leap second (:60) stays
+/// one only where UTC has them (23:59:60), elsewhere it is the next second.
+fn instant_matches_local(
+    instant: DateTime<Utc>,
+    local: NaiveDateTime,
+    minutes: i32,
+) -> Result<(), TestCaseError> {
+    let expected = local.and_utc().timestamp() - i64::from(minutes) * 60;
+    let nanos = local.nanosecond();
+    if nanos < 1_000_000_000 {
+        prop_assert_eq!(instant.timestamp(), expected);
+        prop_assert_eq!(instant.timestamp_subsec_nanos(), nanos);
+    } else if (instant.hour(), instant.minute()) == (23, 59)
+        && instant.nanosecond() >= 1_000_000_000
+    {
+        prop_assert_eq!(instant.timestamp(), expected);
+    } else {
+        prop_assert_eq!(instant.timestamp(), expected + 1);
+        prop_assert_eq!(instant.nanosecond(), nanos - 1_000_000_000);
+    }
+    let text = rfc3339(&instant);
+    prop_assert!(
+        !text.contains(":60") || text.ends_with("23:59:60Z"),
+        "{}",
+        text
+    );
+    Ok(())
 }

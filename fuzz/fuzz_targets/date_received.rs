@@ -3,9 +3,10 @@
 
 mod common;
 
+use chrono::Timelike;
 use leakprov::item::Locator;
 use leakprov::parse::Output;
-use leakprov::parse::date::{format_offset, parse_date};
+use leakprov::parse::date::{format_offset, parse_date, rfc3339};
 use leakprov::parse::email::{At, Source, parse_email};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
@@ -16,9 +17,18 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let _ = date.zone_out_of_range();
         let _ = date.offset_text();
         if let (Some(instant), Some(minutes)) = (date.instant(), date.offset_minutes) {
-            // The instant is the local time minus the offset.
-            let back = instant.naive_utc() + chrono::Duration::minutes(i64::from(minutes));
-            assert_eq!(back, date.local, "instant inconsistent with {text:?}");
+            // The instant is the local time minus the offset; a leap second
+            // stays one only at 23:59:60 UTC, elsewhere it is the next second.
+            let expected = date.local.and_utc().timestamp() - i64::from(minutes) * 60;
+            let leap = date.local.nanosecond() >= 1_000_000_000;
+            let real_leap = (instant.hour(), instant.minute()) == (23, 59);
+            let shift = i64::from(leap && !real_leap);
+            assert_eq!(instant.timestamp(), expected + shift, "{text:?}");
+            let stamp = rfc3339(&instant);
+            assert!(
+                !stamp.contains(":60") || stamp.ends_with("23:59:60Z"),
+                "{text:?}"
+            );
             let _ = format_offset(minutes);
         }
     }

@@ -6,7 +6,9 @@
 //! computed instant side by side, and must accept every obsolete form real
 //! mail uses (RFC 5322 4.3: two-digit years, zone names, missing seconds).
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc, Weekday,
+};
 
 /// A date as written and as understood.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +33,21 @@ impl ParsedDate {
             return None;
         }
         let offset = FixedOffset::east_opt(minutes * 60)?;
-        offset
+        let instant = offset
             .from_local_datetime(&self.local)
-            .single()
-            .map(|d| d.with_timezone(&Utc))
+            .single()?
+            .with_timezone(&Utc);
+        // RFC 5322 3.3 allows second 60 for a leap second, but UTC inserts
+        // leap seconds only as 23:59:60. Anywhere else (":60" in a zone whose
+        // UTC time is not 23:59, or a made-up one) it is read as the next
+        // second, so a report never prints an impossible instant like
+        // 12:00:60Z (found by the date property in tests/properties.rs).
+        let leap = instant.nanosecond() >= 1_000_000_000;
+        if leap && (instant.hour(), instant.minute()) != (23, 59) {
+            let whole = instant.with_nanosecond(instant.nanosecond() - 1_000_000_000)?;
+            return whole.checked_add_signed(chrono::TimeDelta::seconds(1));
+        }
+        Some(instant)
     }
 
     /// The weekday the written date falls on (in its own zone, as written).
