@@ -78,7 +78,18 @@ impl MboxSplitter {
 
     pub fn feed(&mut self, mut chunk: &[u8], emit: &mut impl FnMut(MboxMessage)) {
         while !chunk.is_empty() {
-            match chunk.iter().position(|&b| b == b'\n') {
+            let nl = memchr::memchr(b'\n', chunk);
+            match nl {
+                // Fast path: a whole line inside this chunk and nothing carried
+                // over from the previous one: decided on the borrowed bytes,
+                // with no copy into `self.line`.
+                Some(nl) if self.line.is_empty() && !self.line_overflowed => {
+                    let line = &chunk[..=nl];
+                    self.line_offset = self.offset;
+                    self.offset += line.len() as u64;
+                    self.end_line_bytes(line, emit);
+                    chunk = &chunk[nl + 1..];
+                }
                 Some(nl) => {
                     self.push_line_bytes(&chunk[..=nl]);
                     self.end_line(emit);
@@ -129,8 +140,16 @@ impl MboxSplitter {
             self.line_overflowed = false;
             self.previous_blank = false;
             self.write(&line);
-            return;
+        } else {
+            self.end_line_bytes(&line, emit);
         }
+        // Keep the allocation for the next carried-over line.
+        self.line = line;
+        self.line.clear();
+    }
+
+    /// Decides what one complete line is: held blank, separator, or message bytes.
+    fn end_line_bytes(&mut self, line: &[u8], emit: &mut impl FnMut(MboxMessage)) {
         if line.len() > MAX_LINE {
             // Whole in one read, a huge line must be what it is when a read
             // boundary falls inside it and `push_line_bytes` passes it
@@ -138,21 +157,21 @@ impl MboxSplitter {
             // of fuzz/fuzz_targets/mbox.rs and tests/properties.rs).
             self.previous_blank = false;
             self.flush_pending();
-            let line = unquote(line);
-            self.write(&line);
+            self.write_unquoted(line);
             return;
         }
-        let content = strip_eol(&line);
+        let content = strip_eol(line);
         if content.is_empty() {
-            if let Some(held) = self.pending_blank.replace(line) {
-                self.write(&held);
+            if self.pending_blank.is_some() {
+                self.flush_pending();
             }
+            self.pending_blank = Some(line.to_vec());
             self.previous_blank = true;
             return;
         }
-        let starts_message = (self.previous_blank || self.current.is_none())
-            && is_mbox_separator(content)
-            || is_strict_separator(content);
+        let starts_message = content.starts_with(b"From ")
+            && ((self.previous_blank || self.current.is_none()) && is_mbox_separator(content)
+                || is_strict_separator(content));
         self.previous_blank = false;
         if starts_message {
             self.pending_blank = None;
@@ -172,8 +191,17 @@ impl MboxSplitter {
             return;
         }
         self.flush_pending();
-        let line = unquote(line);
-        self.write(&line);
+        self.write_unquoted(line);
+    }
+
+    /// Writes a body line, without one `>` when it is a quoted `From ` (mboxrd).
+    fn write_unquoted(&mut self, line: &[u8]) {
+        if line.first() == Some(&b'>') {
+            let line = unquote(line.to_vec());
+            self.write(&line);
+        } else {
+            self.write(line);
+        }
     }
 
     fn flush_pending(&mut self) {
@@ -239,6 +267,9 @@ fn unquote(mut line: Vec<u8>) -> Vec<u8> {
 /// A separator recognised even without a preceding empty line: the exact
 /// `From addr Www Mmm dd hh:mm[:ss] yyyy` shape that mbox writers produce.
 fn is_strict_separator(line: &[u8]) -> bool {
+    if !line.starts_with(b"From ") {
+        return false;
+    }
     let Ok(text) = std::str::from_utf8(line) else {
         return false;
     };

@@ -59,12 +59,66 @@ fn mix(mut z: u64) -> u64 {
 
 /// The signature of a text and its word count; no signature under `MIN_WORDS` words.
 pub fn text_signature(text: &str) -> (usize, Option<Signature>) {
-    let words = text
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .take(MAX_WORDS)
-        .map(word_hash);
+    if text.is_ascii() {
+        // Same words as below, found byte by byte: for ASCII text
+        // `split_whitespace` splits on 9..=13 and space, and `is_alphanumeric`
+        // is `is_ascii_alphanumeric`. Most mail is ASCII and this is the
+        // hottest loop of a scan.
+        signature_of_hashes(ascii_word_hashes(text.as_bytes()).take(MAX_WORDS))
+    } else {
+        signature_of_hashes(
+            text.split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
+                .take(MAX_WORDS)
+                .map(word_hash),
+        )
+    }
+}
+
+/// `word_hash` of each comparable word of an ASCII text.
+fn ascii_word_hashes(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let is_space = |b: u8| b == b' ' || (9..=13).contains(&b);
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            while i < bytes.len() && is_space(bytes[i]) {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                return None;
+            }
+            let start = i;
+            while i < bytes.len() && !is_space(bytes[i]) {
+                i += 1;
+            }
+            let mut word = &bytes[start..i];
+            while let [first, rest @ ..] = word {
+                if first.is_ascii_alphanumeric() {
+                    break;
+                }
+                word = rest;
+            }
+            while let [rest @ .., last] = word {
+                if last.is_ascii_alphanumeric() {
+                    break;
+                }
+                word = rest;
+            }
+            if word.is_empty() {
+                continue;
+            }
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for &b in word {
+                h ^= u64::from(b.to_ascii_lowercase());
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            return Some(h);
+        }
+    })
+}
+
+fn signature_of_hashes(words: impl Iterator<Item = u64>) -> (usize, Option<Signature>) {
     let mut bins = [u32::MAX; HASHES];
     let (mut a, mut b) = (0u64, 0u64);
     let mut count = 0usize;
@@ -123,6 +177,20 @@ mod tests {
             w[at] = to.to_string();
         }
         w
+    }
+
+    #[test]
+    fn the_ascii_fast_path_finds_the_same_words() {
+        let text = "  Hello, World!\x0bThe (budget) is $5,000 -- don't\tpanic... \u{1}x \r\n\x0c end";
+        let slow: Vec<u64> = text
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(word_hash)
+            .collect();
+        let fast: Vec<u64> = ascii_word_hashes(text.as_bytes()).collect();
+        assert_eq!(fast, slow);
+        assert_eq!(fast.len(), 10);
     }
 
     #[test]
