@@ -87,8 +87,10 @@ fn signature_of(item: &Item) -> Option<(&Signature, bool)> {
 
 fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
     let items = corpus.items;
-    // LSH buckets: (band, is_email, hash of the band's rows) -> members.
-    let mut buckets: BTreeMap<(usize, bool, u64), Vec<usize>> = BTreeMap::new();
+    // LSH buckets: (band, is_email, hash of the band's rows) -> members,
+    // built by sorting one flat list (a map of ~16 entries per item was the
+    // costliest part of this check on large dumps).
+    let mut entries: Vec<(usize, bool, u64, usize)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let Some((sig, is_email)) = signature_of(item) else {
             continue;
@@ -96,23 +98,23 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
         for band in 0..BANDS {
             let mut h = DefaultHasher::new();
             sig[band * ROWS..(band + 1) * ROWS].hash(&mut h);
-            buckets
-                .entry((band, is_email, h.finish()))
-                .or_default()
-                .push(i);
+            entries.push((band, is_email, h.finish(), i));
         }
     }
-    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for members in buckets.values() {
-        if members.len() < 2 || members.len() > MAX_BUCKET {
+    entries.sort_unstable();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for bucket in entries.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
+        if bucket.len() < 2 || bucket.len() > MAX_BUCKET {
             continue;
         }
-        for (n, &a) in members.iter().enumerate() {
-            for &b in &members[n + 1..] {
-                pairs.insert((a.min(b), a.max(b)));
+        for (n, a) in bucket.iter().enumerate() {
+            for b in &bucket[n + 1..] {
+                pairs.push((a.3.min(b.3), a.3.max(b.3)));
             }
         }
     }
+    pairs.sort_unstable();
+    pairs.dedup();
     // One finding per suspect item: its most severe comparison, naming the
     // other references it was also compared with.
     let mut by_item: BTreeMap<(String, String), Vec<Finding>> = BTreeMap::new();

@@ -23,7 +23,9 @@ use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
 use crate::parse::document::analyse;
 use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
 use crate::parse::minhash;
-use crate::parse::normalize::{Normalized, normalize};
+use crate::parse::normalize::{
+    Normalized, body_line_refs, body_text, digest, normalize, normalized_fields,
+};
 use crate::parse::quote::{authored_text, has_quote};
 use crate::sniff::sniff;
 
@@ -279,15 +281,20 @@ fn facts_of(
     facts.dkim = dkim_facts(&fields, body, date, is_list_mail, cfg);
     let first_child = out.items.len();
     facts.attachments = attachments(message, raw, path, locator, depth, cfg, out);
-    let attachment_hashes = out.items[first_child..]
+    let attachment_hashes: Vec<String> = out.items[first_child..]
         .iter()
         .filter(|i| i.locator.0.len() == locator.0.len() + 1)
         .filter_map(|i| i.sha256.clone())
         .collect();
-    let normalized = normalize(message, &fields, attachment_hashes);
-    facts.has_quote = has_quote(&normalized.body);
-    facts.minhash = minhash::text_signature(&authored_text(&normalized.body)).1;
-    facts.content_sha256 = normalized.digest();
+    let text = body_text(message);
+    let lines = body_line_refs(&text);
+    facts.has_quote = has_quote(&lines);
+    facts.minhash = minhash::text_signature(&authored_text(&lines)).1;
+    facts.content_sha256 = digest(
+        &normalized_fields(message, &fields),
+        &lines,
+        &attachment_hashes,
+    );
     facts.fingerprint = crate::corpus::profiles::fingerprint(&facts);
     facts
 }

@@ -26,25 +26,34 @@ pub struct Normalized {
 
 impl Normalized {
     pub fn digest(&self) -> String {
-        let mut h = Sha256::new();
-        for (name, value) in &self.fields {
-            h.update(name.as_bytes());
-            h.update(b"\0");
-            h.update(value.as_bytes());
-            h.update(b"\n");
-        }
-        h.update(b"\0body\n");
-        for line in &self.body {
-            h.update(line.as_bytes());
-            h.update(b"\n");
-        }
-        h.update(b"\0attachments\n");
-        for a in &self.attachments {
-            h.update(a.as_bytes());
-            h.update(b"\n");
-        }
-        crate::parse::email::hex(&h.finalize())
+        digest(&self.fields, &self.body, &self.attachments)
     }
+}
+
+/// `content_sha256`: the fields, the body lines and the attachment hashes.
+pub fn digest<S: AsRef<str>>(
+    fields: &[(&'static str, String)],
+    body: &[S],
+    attachments: &[String],
+) -> String {
+    let mut h = Sha256::new();
+    for (name, value) in fields {
+        h.update(name.as_bytes());
+        h.update(b"\0");
+        h.update(value.as_bytes());
+        h.update(b"\n");
+    }
+    h.update(b"\0body\n");
+    for line in body {
+        h.update(line.as_ref().as_bytes());
+        h.update(b"\n");
+    }
+    h.update(b"\0attachments\n");
+    for a in attachments {
+        h.update(a.as_bytes());
+        h.update(b"\n");
+    }
+    crate::parse::email::hex(&h.finalize())
 }
 
 /// Whitespace runs squeezed to one space, ends trimmed.
@@ -57,6 +66,19 @@ pub fn normalize(
     fields: &[RawField],
     attachments: Vec<String>,
 ) -> Normalized {
+    let text = body_text(message);
+    Normalized {
+        fields: normalized_fields(message, fields),
+        body: body_line_refs(&text)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        attachments,
+    }
+}
+
+/// (name, normalised value) for From, To, Cc, Subject, Date.
+pub fn normalized_fields(message: &Message<'_>, fields: &[RawField]) -> Vec<(&'static str, String)> {
     // Display names are left out: re-encoding (encoded-words, quoting) changes
     // them between copies; the addresses are what identifies a party.
     let addresses = |address: Option<&Address<'_>>| {
@@ -82,13 +104,17 @@ pub fn normalize(
         )
         .unwrap_or_default();
     let subject = message.subject().map(squeeze).unwrap_or_default();
-    let fields = vec![
+    vec![
         ("from", addresses(message.from())),
         ("to", addresses(message.to())),
         ("cc", addresses(message.cc())),
         ("subject", subject),
         ("date", date),
-    ];
+    ]
+}
+
+/// The text parts of the message, one after another.
+pub fn body_text(message: &Message<'_>) -> String {
     // body_text converts HTML to text when a message has no text/plain part.
     let mut text = String::new();
     for i in 0..message.text_body_count() {
@@ -97,26 +123,31 @@ pub fn normalize(
             text.push('\n');
         }
     }
-    Normalized {
-        fields,
-        body: body_lines(&text),
-        attachments,
-    }
+    text
 }
 
-pub fn body_lines(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
+/// Body text lines: trailing whitespace and trailing blank lines removed,
+/// runs of blank lines collapsed; borrowed from `text` (no copy per line).
+pub fn body_line_refs(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = Vec::new();
     for line in text.split('\n') {
         let line = line.trim_end();
         if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
             continue;
         }
-        lines.push(line.to_string());
+        lines.push(line);
     }
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
     lines
+}
+
+pub fn body_lines(text: &str) -> Vec<String> {
+    body_line_refs(text)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]

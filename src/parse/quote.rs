@@ -35,12 +35,13 @@ const SENT_LABELS: &[&str] = &[
 ];
 
 /// Whether the body holds quoted text at all (cheap; computed for every message).
-pub fn has_quote(body: &[String]) -> bool {
-    body.iter().any(|l| l.trim_start().starts_with('>')) || outlook_block_start(body).is_some()
+pub fn has_quote<S: AsRef<str>>(body: &[S]) -> bool {
+    body.iter().any(|l| l.as_ref().trim_start().starts_with('>'))
+        || outlook_block_start(body).is_some()
 }
 
 /// The quoted text of a reply, or `None` when it quotes nothing.
-pub fn quoted_text(body: &[String]) -> Option<QuotedText> {
+pub fn quoted_text<S: AsRef<str>>(body: &[S]) -> Option<QuotedText> {
     // Outlook puts the whole history under the block, unprefixed; '>' lines
     // inside it belong to older quoting and are part of the parent's text.
     if let Some(start) = outlook_block_start(body) {
@@ -54,7 +55,7 @@ pub fn quoted_text(body: &[String]) -> Option<QuotedText> {
     let lines: Vec<String> = body
         .iter()
         .filter_map(|l| {
-            let t = l.trim_start();
+            let t = l.as_ref().trim_start();
             let rest = t.strip_prefix('>')?;
             Some(rest.strip_prefix(' ').unwrap_or(rest).to_string())
         })
@@ -76,13 +77,15 @@ fn is_separator(line: &str) -> bool {
 
 /// Index of the line that starts Outlook's quoted block: a separator line, or
 /// a `From:` line directly followed (within 2 lines) by a `Sent:` line.
-fn outlook_block_start(body: &[String]) -> Option<usize> {
+fn outlook_block_start<S: AsRef<str>>(body: &[S]) -> Option<usize> {
     for (i, line) in body.iter().enumerate() {
+        let line = line.as_ref();
         let t = line.trim_start();
         // Cheap rejection before lower-casing: separators start with '-' or
-        // '_', header labels have a colon near the start.
+        // '_', header labels have a colon near the start (within 16 bytes:
+        // the longest label, "envoyé :", has 9).
         let candidate =
-            t.starts_with(['-', '_']) || t.char_indices().take(16).any(|(_, c)| c == ':');
+            t.starts_with(['-', '_']) || t.as_bytes().iter().take(16).any(|&b| b == b':');
         if !candidate || t.starts_with('>') {
             continue;
         }
@@ -94,7 +97,7 @@ fn outlook_block_start(body: &[String]) -> Option<usize> {
             && body[i + 1..].iter().take(2).any(|n| {
                 SENT_LABELS
                     .iter()
-                    .any(|l| n.trim().to_lowercase().starts_with(l))
+                    .any(|l| n.as_ref().trim().to_lowercase().starts_with(l))
             })
         {
             return Some(i);
@@ -106,25 +109,27 @@ fn outlook_block_start(body: &[String]) -> Option<usize> {
 /// Drops the separator and the `From:` / `Sent:` / `To:` / `Subject:` lines
 /// that introduce the quoted message: they are the replier's client's, not
 /// the parent's text.
-fn skip_header_block(block: &[String]) -> Vec<String> {
+fn skip_header_block<S: AsRef<str>>(block: &[S]) -> Vec<String> {
     let mut i = 0;
-    while i < block.len() && (is_separator(&block[i]) || block[i].trim().is_empty()) {
+    while i < block.len()
+        && (is_separator(block[i].as_ref()) || block[i].as_ref().trim().is_empty())
+    {
         i += 1;
     }
-    while i < block.len() && !block[i].trim().is_empty() {
+    while i < block.len() && !block[i].as_ref().trim().is_empty() {
         i += 1;
     }
-    block[i..].to_vec()
+    block[i..].iter().map(|l| l.as_ref().to_string()).collect()
 }
 
 /// The lines the message's author wrote: quoted lines and Outlook's quoted
 /// block left out (they belong to the parent).
-pub fn own_lines(body: &[String]) -> Vec<&str> {
+pub fn own_lines<S: AsRef<str>>(body: &[S]) -> Vec<&str> {
     let end = outlook_block_start(body).unwrap_or(body.len());
     body[..end]
         .iter()
+        .map(AsRef::as_ref)
         .filter(|l| !l.trim_start().starts_with('>'))
-        .map(String::as_str)
         .collect()
 }
 
@@ -132,17 +137,20 @@ pub fn own_lines(body: &[String]) -> Vec<&str> {
 /// attribution line ("On ..., X wrote:"), the signature (after "-- "), and
 /// trailer lines ("Reviewed-by: ..."), which repeat from message to message
 /// and would make unrelated short replies look alike.
-pub fn authored_text(body: &[String]) -> String {
+pub fn authored_text<S: AsRef<str>>(body: &[S]) -> String {
     let mut out = Vec::new();
     for line in own_lines(body) {
         if line == "-- " || line == "--" {
             break;
         }
         let t = line.trim();
-        let lower = t.to_lowercase();
-        let attribution = ["wrote:", "a écrit :", "a écrit:", "schrieb:"]
-            .iter()
-            .any(|m| lower.ends_with(m));
+        // Every marker ends with ':'; lower-case only those lines.
+        let attribution = t.ends_with(':') && {
+            let lower = t.to_lowercase();
+            ["wrote:", "a écrit :", "a écrit:", "schrieb:"]
+                .iter()
+                .any(|m| lower.ends_with(m))
+        };
         let trailer = t
             .split_once(':')
             .is_some_and(|(k, _)| k.ends_with("-by") && !k.contains(' '));
