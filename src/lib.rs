@@ -56,6 +56,7 @@ use crate::report::{Report, SCHEMA_VERSION, ScanInfo, Summary, Tool};
 /// the scan (e.g. the thread pool) is an `Err`.
 pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let started_at = Utc::now();
+    let read_start = std::time::Instant::now();
     let walk = walk::walk(&cfg.root);
     let total_bytes: u64 = walk.files.iter().map(|f| f.size).sum();
     progress.start(walk.files.len() as u64, total_bytes);
@@ -133,27 +134,12 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     }
     items.sort_by(|a, b| a.key().cmp(&b.key()));
 
-    let timings = std::env::var_os("LEAKPROV_TIMINGS").is_some();
-    if timings {
-        eprintln!(
-            "leakprov: timing: read+parse {:.3} s",
-            started_at
-                .signed_duration_since(Utc::now())
-                .num_milliseconds()
-                .abs() as f64
-                / 1000.0
-        );
-    }
+    progress::timing("read+parse", read_start);
     progress.phase("corpus checks");
     let source = corpus::DumpSource { cfg };
     let build_start = std::time::Instant::now();
     let corpus = Corpus::build(&items, &source);
-    if timings {
-        eprintln!(
-            "leakprov: timing: corpus indexes {:.3} s",
-            build_start.elapsed().as_secs_f64()
-        );
-    }
+    progress::timing("corpus indexes", build_start);
     pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
     let min = cfg.min_profile as u64;
     let profiles: Vec<_> = corpus
@@ -178,10 +164,12 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     errors.dedup();
 
+    let report_start = std::time::Instant::now();
     let manifest = build_manifest(&files, &items);
     let summary = summarise(&files, &items, &findings, errors.len());
     let documents = report::documents::DocumentsView::build(&items);
     progress.finish();
+    progress::timing("summary", report_start);
     Ok(Report {
         schema_version: SCHEMA_VERSION,
         complete,

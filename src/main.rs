@@ -143,7 +143,9 @@ fn run_scan(args: &ScanArgs, argv: Vec<String>) -> Result<ExitCode> {
     });
     let progress = Progress::new(!args.quiet);
     let report = leakprov::scan(&cfg, &progress)?;
+    let write_start = std::time::Instant::now();
     write_outputs(&report, &outputs)?;
+    leakprov::progress::timing("write reports", write_start);
     if !report.complete {
         eprintln!(
             "leakprov: interrupted: partial report written (\"complete\": false, {} of the files read)",

@@ -80,3 +80,25 @@ impl Progress {
         }
     }
 }
+
+/// `LEAKPROV_TIMINGS=1`: one line per phase on stderr with its time and the
+/// process's resident memory (now and peak), for profiling and docs/performance.md.
+pub fn timing(phase: &str, started: std::time::Instant) {
+    if std::env::var_os("LEAKPROV_TIMINGS").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    eprintln!(
+        "leakprov: timing: {phase} {:.3} s (rss {}, peak {})",
+        started.elapsed().as_secs_f64(),
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}

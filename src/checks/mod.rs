@@ -105,19 +105,11 @@ pub fn run_item_checks(item: &Item, cfg: &Config, out: &mut Vec<Finding>) {
 
 /// Runs every corpus check.
 pub fn run_corpus_checks(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
-    // LEAKPROV_TIMINGS=1 prints each corpus check's time on stderr (profiling aid).
-    let timings = std::env::var_os("LEAKPROV_TIMINGS").is_some();
     for check in CHECKS {
         if let Run::Corpus(run) = check.run {
             let start = std::time::Instant::now();
             run(corpus, cfg, out);
-            if timings {
-                eprintln!(
-                    "leakprov: timing: {} {:.3} s",
-                    check.meta.id,
-                    start.elapsed().as_secs_f64()
-                );
-            }
+            crate::progress::timing(check.meta.id, start);
         }
     }
 }

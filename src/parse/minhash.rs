@@ -28,25 +28,30 @@ pub fn comparable_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// FNV-1a over the lower-cased characters of a word, without allocating
-/// (ASCII bytes lower-cased directly; other characters through Unicode rules).
+/// Hash of a word's lower-cased characters, eight bytes at a time
+/// (ASCII lower-cased directly; other characters through Unicode rules).
 fn word_hash(word: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |b: u8| {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    };
     if word.is_ascii() {
-        for b in word.bytes() {
-            eat(b.to_ascii_lowercase());
-        }
+        lower_bytes_hash(word.as_bytes())
     } else {
-        for c in word.chars().flat_map(char::to_lowercase) {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                eat(b);
-            }
+        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+        lower_bytes_hash(lower.as_bytes())
+    }
+}
+
+/// Multiply-rotate over 8-byte words, ASCII letters lower-cased on the way
+/// (bytes of other characters pass unchanged). The shingle hash is mixed
+/// again in `text_signature`, so this only has to tell words apart.
+fn lower_bytes_hash(word: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ word.len() as u64;
+    for chunk in word.chunks(8) {
+        let mut buf = [0u8; 8];
+        for (d, s) in buf.iter_mut().zip(chunk) {
+            *d = s.to_ascii_lowercase();
         }
+        h = (h ^ u64::from_le_bytes(buf))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
     }
     h
 }
@@ -108,11 +113,7 @@ fn ascii_word_hashes(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
             if word.is_empty() {
                 continue;
             }
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-            for &b in word {
-                h ^= u64::from(b.to_ascii_lowercase());
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
+            let h = lower_bytes_hash(word);
             return Some(h);
         }
     })
