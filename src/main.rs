@@ -17,6 +17,12 @@ use leakprov::cli::{self, Cli, Command, Dest, HashArgs, Outputs, ScanArgs, Verif
 use leakprov::progress::Progress;
 use leakprov::report::{Report, html};
 
+/// mimalloc instead of the system allocator: a scan makes millions of small
+/// short-lived allocations from two threads; glibc's malloc spent ~15% of the
+/// CPU time in them and fragmented the heap (measured in docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
