@@ -143,6 +143,29 @@ fn run_scan(args: &ScanArgs, argv: Vec<String>) -> Result<ExitCode> {
     });
     let progress = Progress::new(!args.quiet);
     let report = leakprov::scan(&cfg, &progress)?;
+    if let Some(stats) = report
+        .checkpoint
+        .as_ref()
+        .filter(|s| s.resume && !args.quiet)
+    {
+        if stats.resumed {
+            eprintln!(
+                "leakprov: resumed from {}: {} files taken from it, {} read{}",
+                stats.journal.display(),
+                stats.reused,
+                stats.read,
+                match stats.damaged_lines {
+                    0 => String::new(),
+                    n => format!(" ({n} torn or damaged lines ignored)"),
+                }
+            );
+        } else {
+            eprintln!(
+                "leakprov: no checkpoint at {}: scanned from the start",
+                stats.journal.display()
+            );
+        }
+    }
     write_outputs(&report, &outputs)?;
     if !report.complete {
         eprintln!(
