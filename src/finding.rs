@@ -174,6 +174,15 @@ mod tests {
     }
 
     #[test]
+    fn evidence_reads_back_in_order() {
+        let e = Evidence::new().with("zeta", 1).with("alpha", vec!["x"]);
+        let json = serde_json::to_string(&e).unwrap();
+        let back: Evidence = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    }
+
+    #[test]
     fn severities_are_ordered() {
         assert!(Severity::High > Severity::Medium && Severity::Low > Severity::Info);
         assert_eq!(Severity::parse("medium"), Some(Severity::Medium));

@@ -289,6 +289,24 @@ mod tests {
     }
 
     #[test]
+    fn locator_text_form_reads_back() {
+        let l = Locator::root()
+            .child(LocatorPart::Archive("a/%2F b:c.zip".into()))
+            .child(LocatorPart::Mbox(3))
+            .child(LocatorPart::Attachment(2, "x:%25/y%.docx".into()));
+        assert_eq!(Locator::parse(&l.to_string()), Some(l.clone()));
+        let json = serde_json::to_string(&l).unwrap();
+        assert_eq!(serde_json::from_str::<Locator>(&json).unwrap(), l);
+        assert_eq!(
+            serde_json::from_str::<Locator>("null").unwrap(),
+            Locator::root()
+        );
+        for bad in ["", "mbox:x", "page:1", "attachment:1"] {
+            assert_eq!(Locator::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn locators_sort_numerically() {
         let a = Locator::root().child(LocatorPart::Mbox(9));
         let b = Locator::root().child(LocatorPart::Mbox(10));

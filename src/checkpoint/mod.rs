@@ -354,3 +354,6 @@ fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
     }
     Ok(Some((prior, whole, damaged)))
 }
+
+#[cfg(test)]
+mod tests;
