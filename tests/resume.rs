@@ -400,3 +400,33 @@ fn resuming_with_other_settings_or_another_dump_is_refused() {
     assert!(stderr.contains("no checkpoint at"), "{stderr}");
     assert_eq!(report_text(empty.path()), report_text(out.path()));
 }
+
+#[test]
+fn a_resumed_scan_interrupted_again_resumes_again() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let dump = generated_dump();
+    let out = tempfile::tempdir().unwrap();
+    let stop = [("LEAKPROV_TEST_STOP_AFTER", "50")];
+    assert_eq!(scan(dump.path(), out.path(), &["-q"], &stop).0, 130);
+    let first = journaled(out.path()).len() as u64;
+    let (code, stderr) = scan(dump.path(), out.path(), &["--resume"], &stop);
+    assert_eq!(code, 130, "{stderr}");
+    assert_eq!(resumed_counts(&stderr).0, first);
+    let partial = report(out.path());
+    assert_eq!(partial["complete"], false);
+    let second = journaled(out.path()).len() as u64;
+    assert!(
+        second >= first + 50 && second < FILES,
+        "{first} then {second}"
+    );
+    assert_eq!(partial["summary"]["files"].as_u64(), Some(second));
+
+    let (code, stderr) = scan(dump.path(), out.path(), &["--resume"], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(resumed_counts(&stderr), (second, FILES - second));
+    let fresh = tempfile::tempdir().unwrap();
+    scan(dump.path(), fresh.path(), &["-q"], &[]);
+    assert_eq!(report_text(out.path()), report_text(fresh.path()));
+}
