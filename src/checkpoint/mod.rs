@@ -164,15 +164,14 @@ impl Prior {
             .items
             .iter()
             .any(|i| i.path == file.path && i.locator.is_root());
-        (unchanged && was_read).then(|| {
-            (
-                Output {
-                    items: entry.items,
-                    errors: entry.errors,
-                },
-                entry.findings,
-            )
-        })
+        if !(unchanged && was_read) {
+            return None;
+        }
+        let output = Output {
+            items: entry.items,
+            errors: entry.errors,
+        };
+        Some((output, entry.findings))
     }
 
     pub fn len(&self) -> usize {
