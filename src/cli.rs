@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use std::sync::Arc;
 
-use crate::config::{Config, Tolerances};
+use crate::config::{Checkpoint, Config, Tolerances};
 use crate::dkim::KeyStore;
 use crate::finding::Severity;
 
@@ -15,13 +15,17 @@ const SCAN_EXAMPLES: &str = "\
 Examples:
   leakprov scan ./dump
       writes ./leakprov-report/{report.html,report.json,findings.jsonl,manifest.sha256}
+      and the checkpoint ./leakprov-report/checkpoint/journal.jsonl (for --resume)
   leakprov scan ./dump --out /cases/dump-2017 -j 2
   leakprov scan ./dump --json - --quiet | jq '.findings[] | select(.severity==\"high\")'
   leakprov scan ./dump --out report --fail-on medium || echo 'suspicious items found'
+  leakprov scan ./dump --out /cases/dump-2017 --resume
+      continues an interrupted scan (Ctrl-C, kill, crash) from /cases/dump-2017/checkpoint
 
 Exit codes: 0 scan done; 1 scan done and a finding at or above --fail-on exists;
-2 usage error or unusable dump. A file that cannot be read never aborts a scan:
-it is listed under `errors` in the report.";
+2 usage error, unusable dump or checkpoint; 130 interrupted (a partial report marked
+\"complete\": false is written; --resume continues it). A file that cannot be read
+never aborts a scan: it is listed under `errors` in the report.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -61,8 +65,8 @@ pub enum Command {
 pub struct ScanArgs {
     /// The dump folder; opened read-only, never written to.
     pub dump: PathBuf,
-    /// Folder for report.html, report.json, findings.jsonl and manifest.sha256
-    /// [default: ./leakprov-report, when no --json/--jsonl/--html is given].
+    /// Folder for report.html, report.json, findings.jsonl, manifest.sha256 and the
+    /// checkpoint/ of --resume [default: ./leakprov-report, when no --json/--jsonl/--html is given].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Write the JSON report to PATH ('-' for stdout: then nothing else goes to stdout).
@@ -99,6 +103,13 @@ pub struct ScanArgs {
     /// sender-profile-outlier: only senders with at least this many messages are profiled.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub min_profile: usize,
+    /// Continue an interrupted scan from the checkpoint that every scan with an
+    /// output folder keeps in OUT/checkpoint: files it holds and that are unchanged
+    /// since (size, mtime, ctime) are not read again; the report is the one an
+    /// uninterrupted scan gives. Refused if the checkpoint belongs to another dump,
+    /// leakprov version or settings. Without a checkpoint, scans from the start.
+    #[arg(long)]
+    pub resume: bool,
     /// Exit with code 1 when a finding of this severity or higher exists.
     #[arg(long, value_name = "high|medium|low", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
@@ -210,6 +221,16 @@ impl ScanArgs {
         }
         let mut cfg = Config::new(root);
         cfg.threads = threads;
+        cfg.checkpoint = match &outputs.dir {
+            Some(dir) => Some(Checkpoint {
+                dir: dir.join(crate::checkpoint::DIR),
+                resume: self.resume,
+            }),
+            None if self.resume => bail!(
+                "--resume continues from the checkpoint kept in the output folder: give the folder of the interrupted scan with --out DIR"
+            ),
+            None => None,
+        };
         if let Some(path) = &self.dkim_keys {
             let store = KeyStore::load(path).map_err(|e| {
                 anyhow::anyhow!("cannot use the DKIM keys in {}: {e}", path.display())

@@ -121,6 +121,19 @@ pub struct Config {
     /// Set (by a SIGINT/SIGTERM handler) to stop the scan: workers take no
     /// new file, and the report is marked incomplete.
     pub stop: Arc<AtomicBool>,
+    /// Where the scan journals each file it finished, so that an interrupted
+    /// scan can be resumed (`--resume`); `None`: no journal.
+    pub checkpoint: Option<Checkpoint>,
+}
+
+/// The checkpoint journal of a scan (see `checkpoint`).
+#[derive(Debug, Clone)]
+pub struct Checkpoint {
+    /// The folder holding `journal.jsonl` (OUT/checkpoint); created if missing.
+    pub dir: PathBuf,
+    /// Take the files the journal already holds (unchanged since) from it
+    /// instead of reading them again; otherwise the journal is started afresh.
+    pub resume: bool,
 }
 
 impl Config {
@@ -138,6 +151,7 @@ impl Config {
             min_profile: 5,
             dkim_keys: None,
             stop: Arc::new(AtomicBool::new(false)),
+            checkpoint: None,
         }
     }
 }

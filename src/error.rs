@@ -4,12 +4,12 @@
 //! goes on. Fatal errors (bad arguments, unusable root, unwritable output)
 //! are `anyhow` errors that `main` turns into exit code 2.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::item::Locator;
 
 /// One entry of the report's `errors`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ItemError {
     pub path: String,
     pub locator: Locator,

@@ -5,14 +5,15 @@
 
 use std::fmt;
 
+use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::item::{Item, Locator};
 
 /// How strongly a finding suggests fabrication. Ordered: `Info < Low < Medium < High`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -102,10 +103,32 @@ impl Serialize for Evidence {
     }
 }
 
+/// Read back in the order written (the checkpoint journal keeps findings).
+impl<'de> Deserialize<'de> for Evidence {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Evidence;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of evidence")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Evidence, A::Error> {
+                let mut evidence = Evidence::new();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    evidence.insert(&k, v);
+                }
+                Ok(evidence)
+            }
+        }
+        d.deserialize_map(Entries)
+    }
+}
+
 /// One entry of the report's `findings` (and one line of `findings.jsonl`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
-    pub check: &'static str,
+    #[serde(deserialize_with = "crate::checkpoint::fields::static_str")]
+    pub check: crate::checkpoint::fields::Label,
     pub severity: Severity,
     pub path: String,
     pub locator: Locator,
@@ -148,6 +171,15 @@ mod tests {
         e.insert("zeta", 2);
         let json = serde_json::to_string(&e).unwrap();
         assert_eq!(json, r#"{"zeta":2,"alpha":"x"}"#);
+    }
+
+    #[test]
+    fn evidence_reads_back_in_order() {
+        let e = Evidence::new().with("zeta", 1).with("alpha", vec!["x"]);
+        let json = serde_json::to_string(&e).unwrap();
+        let back: Evidence = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(serde_json::to_string(&back).unwrap(), json);
     }
 
     #[test]

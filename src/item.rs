@@ -8,13 +8,13 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::parse::document::DocumentFacts;
 use crate::parse::email::EmailFacts;
 
 /// What an item is, recognised by its bytes (see `sniff`), not by its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     /// An RFC 5322 message: a .eml file, a maildir file, a message inside an
@@ -116,6 +116,24 @@ impl Locator {
     pub fn to_option_string(&self) -> Option<String> {
         (!self.is_root()).then(|| self.to_string())
     }
+
+    /// The inverse of the text form (`Display`); `None` if `text` is not one.
+    pub fn parse(text: &str) -> Option<Locator> {
+        let mut parts = Vec::new();
+        for part in text.split('/') {
+            let (tag, rest) = part.split_once(':')?;
+            parts.push(match tag {
+                "mbox" => LocatorPart::Mbox(rest.parse().ok()?),
+                "attachment" => {
+                    let (n, name) = rest.split_once(':')?;
+                    LocatorPart::Attachment(n.parse().ok()?, unescape(name))
+                }
+                "zip" => LocatorPart::Archive(unescape(rest)),
+                _ => return None,
+            });
+        }
+        Some(Locator(parts))
+    }
 }
 
 impl Ord for Locator {
@@ -153,6 +171,11 @@ impl fmt::Display for Locator {
     }
 }
 
+/// Inverse of `write_escaped` (which writes every '%' as "%25").
+fn unescape(name: &str) -> String {
+    name.replace("%2F", "/").replace("%25", "%")
+}
+
 /// A name inside a locator part: '%' and '/' percent-encoded so parts stay splittable.
 fn write_escaped(f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
     for c in name.chars() {
@@ -174,8 +197,18 @@ impl Serialize for Locator {
     }
 }
 
+impl<'de> Deserialize<'de> for Locator {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(Locator::root()),
+            Some(text) => Locator::parse(&text)
+                .ok_or_else(|| serde::de::Error::custom(format!("not a locator: {text:?}"))),
+        }
+    }
+}
+
 /// One entry of the report's `items`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Item {
     /// Relative to the dump root, '/'-separated, escaped by `walk::display_path`.
     pub path: String,
@@ -192,8 +225,12 @@ pub struct Item {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_target: Option<String>,
     /// Kind of special file: fifo, socket, block-device, char-device.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub special: Option<&'static str>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::checkpoint::fields::static_str_opt"
+    )]
+    pub special: Option<crate::checkpoint::fields::Label>,
     /// The file name an attachment was given in its message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
@@ -249,6 +286,24 @@ mod tests {
             member.to_string(),
             "zip:mails%2F2017%2Fa.eml/attachment:1:b.docx"
         );
+    }
+
+    #[test]
+    fn locator_text_form_reads_back() {
+        let l = Locator::root()
+            .child(LocatorPart::Archive("a/%2F b:c.zip".into()))
+            .child(LocatorPart::Mbox(3))
+            .child(LocatorPart::Attachment(2, "x:%25/y%.docx".into()));
+        assert_eq!(Locator::parse(&l.to_string()), Some(l.clone()));
+        let json = serde_json::to_string(&l).unwrap();
+        assert_eq!(serde_json::from_str::<Locator>(&json).unwrap(), l);
+        assert_eq!(
+            serde_json::from_str::<Locator>("null").unwrap(),
+            Locator::root()
+        );
+        for bad in ["", "mbox:x", "page:1", "attachment:1"] {
+            assert_eq!(Locator::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -9,10 +9,12 @@
 //!   corpus checks after the walk over `corpus` indexes;
 //! - `finding`, `error`: what the report holds besides items;
 //! - `report`: JSON, JSON Lines, HTML and the sha256sum manifest;
+//! - `checkpoint`: the journal of finished files that `--resume` continues from;
 //! - `config`, `progress`: options and the progress bar. `main`/`cli` are the only
 //!   places that read arguments and decide exit codes.
 #![forbid(unsafe_code)]
 
+pub mod checkpoint;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -50,15 +52,33 @@ use crate::parse::email::hex;
 use crate::progress::Progress;
 use crate::report::{Report, SCHEMA_VERSION, ScanInfo, Summary, Tool};
 
-/// Scans the dump at `cfg.root` and returns the full report. Never writes anywhere.
+/// Scans the dump at `cfg.root` and returns the full report. Writes nothing
+/// but the checkpoint journal, when `cfg.checkpoint` asks for one.
 ///
 /// Per-file problems become `errors` in the report; only a failure to set up
-/// the scan (e.g. the thread pool) is an `Err`.
+/// the scan (e.g. the thread pool, or a checkpoint that cannot be resumed) is an `Err`.
 pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let started_at = Utc::now();
     let read_start = std::time::Instant::now();
     let walk = walk::walk(&cfg.root);
     let total_bytes: u64 = walk.files.iter().map(|f| f.size).sum();
+    let (journal, mut prior, mut checkpoint_stats) = match &cfg.checkpoint {
+        Some(cp) => {
+            let (journal, prior, stats) = checkpoint::Journal::open(cp, cfg)?;
+            (Some(journal), prior, Some(stats))
+        }
+        None => (None, checkpoint::Prior::default(), None),
+    };
+    // Files an earlier run finished and that have not changed since: their
+    // output comes from the journal, in walk order like the rest.
+    let journaled: Vec<Option<checkpoint::FileOutput>> = if prior.is_empty() {
+        walk.files.iter().map(|_| None).collect()
+    } else {
+        walk.files.iter().map(|f| prior.take(f)).collect()
+    };
+    drop(prior);
+    let stop_after = test_stop_after();
+    let fresh = std::sync::atomic::AtomicU64::new(0);
     progress.start(walk.files.len() as u64, total_bytes);
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -66,10 +86,16 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         .build()
         .context("cannot start the worker threads")?;
     let on_bytes = |n: u64| progress.bytes_read(n);
-    let outputs: Vec<Option<(parse::Output, Vec<finding::Finding>)>> = pool.install(|| {
+    let outputs: Vec<Option<checkpoint::FileOutput>> = pool.install(|| {
         walk.files
             .par_iter()
-            .map(|file| {
+            .zip(journaled.into_par_iter())
+            .map(|(file, journaled)| {
+                if let Some(output) = journaled {
+                    progress.bytes_read(file.size);
+                    progress.file_done();
+                    return Some(output);
+                }
                 if cfg.stop.load(std::sync::atomic::Ordering::Relaxed) {
                     return None;
                 }
@@ -85,7 +111,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     (out, findings)
                 }));
                 progress.file_done();
-                Some(result.unwrap_or_else(|payload| {
+                let output = result.unwrap_or_else(|payload| {
                     let mut out = parse::Output::default();
                     out.errors.push(error::ItemError::new(
                         &file.path,
@@ -96,10 +122,23 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                         ),
                     ));
                     (out, Vec::new())
-                }))
+                });
+                if let Some(journal) = &journal {
+                    journal.record(file, &output);
+                }
+                let done = fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if stop_after.is_some_and(|n| done >= n) {
+                    cfg.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                Some(output)
             })
             .collect()
     });
+    drop(journal);
+    if let Some(stats) = &mut checkpoint_stats {
+        stats.read = fresh.load(std::sync::atomic::Ordering::Relaxed);
+        stats.reused = outputs.iter().flatten().count() as u64 - stats.read;
+    }
     let complete = outputs.iter().all(Option::is_some);
     let read: std::collections::HashSet<&str> = outputs
         .iter()
@@ -121,8 +160,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
             .cloned()
             .collect()
     };
-    let outputs: Vec<(parse::Output, Vec<finding::Finding>)> =
-        outputs.into_iter().flatten().collect();
+    let outputs: Vec<checkpoint::FileOutput> = outputs.into_iter().flatten().collect();
 
     let mut items = walk.items;
     let mut errors = walk.errors;
@@ -190,7 +228,17 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         domains,
         documents,
         manifest,
+        checkpoint: checkpoint_stats,
     })
+}
+
+/// Test hook, debug builds only: `LEAKPROV_TEST_STOP_AFTER=N` stops the scan
+/// as a first Ctrl-C would, once N files have been read (tests/resume.rs).
+fn test_stop_after() -> Option<u64> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var("LEAKPROV_TEST_STOP_AFTER").ok()?.parse().ok()
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {

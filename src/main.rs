@@ -149,6 +149,29 @@ fn run_scan(args: &ScanArgs, argv: Vec<String>) -> Result<ExitCode> {
     });
     let progress = Progress::new(!args.quiet);
     let report = leakprov::scan(&cfg, &progress)?;
+    if let Some(stats) = report
+        .checkpoint
+        .as_ref()
+        .filter(|s| s.resume && !args.quiet)
+    {
+        if stats.resumed {
+            eprintln!(
+                "leakprov: resumed from {}: {} files taken from it, {} read{}",
+                stats.journal.display(),
+                stats.reused,
+                stats.read,
+                match stats.damaged_lines {
+                    0 => String::new(),
+                    n => format!(" ({n} torn or damaged lines ignored)"),
+                }
+            );
+        } else {
+            eprintln!(
+                "leakprov: no checkpoint at {}: scanned from the start",
+                stats.journal.display()
+            );
+        }
+    }
     let write_start = std::time::Instant::now();
     write_outputs(&report, &outputs)?;
     leakprov::progress::timing("write reports", write_start);

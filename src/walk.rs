@@ -6,7 +6,7 @@
 //! backslash is written `\\`; every other character is written as itself.
 
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::FileTypeExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -24,6 +24,12 @@ pub struct FileEntry {
     pub abs: PathBuf,
     /// Size seen by the walk; the reader records what it actually read.
     pub size: u64,
+    /// Last modification and last status change seen by the walk, in
+    /// nanoseconds since 1970: with the size, how a resumed scan tells that a
+    /// file is unchanged since an earlier run journaled it (mtime can be set
+    /// back by anyone who can write the file, ctime cannot).
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
 }
 
 /// What the walk found: files to read, and items and errors it settled itself.
@@ -85,12 +91,20 @@ pub fn walk(root: &Path) -> Walk {
             continue;
         }
         if file_type.is_file() {
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let meta = entry.metadata().ok();
+            let nanos =
+                |secs: i64, nsec: i64| secs.saturating_mul(1_000_000_000).saturating_add(nsec);
             out.files.push(FileEntry {
                 path,
                 raw_path: rel.as_os_str().as_bytes().to_vec(),
                 abs: entry.path().to_path_buf(),
-                size,
+                size: meta.as_ref().map_or(0, |m| m.len()),
+                mtime_ns: meta
+                    .as_ref()
+                    .map_or(0, |m| nanos(m.mtime(), m.mtime_nsec())),
+                ctime_ns: meta
+                    .as_ref()
+                    .map_or(0, |m| nanos(m.ctime(), m.ctime_nsec())),
             });
             continue;
         }

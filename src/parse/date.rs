@@ -11,7 +11,7 @@ use chrono::{
 };
 
 /// A date as written and as understood.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParsedDate {
     /// The day-of-week token as written (e.g. "Mon"), if any.
     pub weekday: Option<String>,

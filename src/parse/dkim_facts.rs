@@ -6,7 +6,7 @@
 //! expired x= is reported with its dates, never turned into "unverifiable".
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::dkim::{
@@ -17,7 +17,8 @@ use crate::parse::date::rfc3339;
 use crate::parse::headers::RawField;
 
 /// One DKIM-Signature and its verification (`item.email.dkim[]`).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DkimFacts {
     pub d: Option<String>,
     pub s: Option<String>,
@@ -28,18 +29,23 @@ pub struct DkimFacts {
     pub h: Vec<String>,
     pub bh: Option<String>,
     /// "pass", "fail", or "error" (the signature or message could not be read).
-    pub body_hash: &'static str,
+    #[serde(deserialize_with = "crate::checkpoint::fields::static_str")]
+    pub body_hash: crate::checkpoint::fields::Label,
     /// The body hash computed here (base64), to compare with bh=.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bh_computed: Option<String>,
     /// "pass", "fail", "no-key" (no key supplied: not a finding), "unsupported"
     /// (algorithm not implemented), or "error".
-    pub signature: &'static str,
+    #[serde(deserialize_with = "crate::checkpoint::fields::static_str")]
+    pub signature: crate::checkpoint::fields::Label,
     /// Why the signature failed, was unsupported, or could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Of From, Subject, Date, To, Message-ID: those the signature does not cover.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "crate::checkpoint::fields::static_str_vec"
+    )]
     pub not_covered: Vec<&'static str>,
     /// l=: how many canonical body bytes are signed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,8 +64,11 @@ pub struct DkimFacts {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub expired_at_message_date: bool,
     /// Key type and size, when the key was supplied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_type: Option<&'static str>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::checkpoint::fields::static_str_opt"
+    )]
+    pub key_type: Option<crate::checkpoint::fields::Label>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_bits: Option<usize>,
     /// A failing signature that passes once whitespace is re-folded: benign.
@@ -70,11 +79,11 @@ pub struct DkimFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_without_trailing_lines: Option<TrailingCut>,
     /// The raw header line, for evidence.
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "crate::checkpoint::fields::journal_only")]
     pub line: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrailingCut {
     pub lines: usize,
     pub bytes: usize,

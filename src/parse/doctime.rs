@@ -6,12 +6,12 @@
 //! checks allow a day of slack for it instead of pretending it is UTC.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::parse::date::rfc3339;
 
 /// A time as a document records it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocTime {
     /// As written (trimmed), or a description of a binary value ("FILETIME ...").
     pub raw: String,
@@ -21,12 +21,18 @@ pub struct DocTime {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<String>,
     /// True when the value has no zone: it is a local time of unknown offset.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub zoneless: bool,
-    #[serde(skip)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
     pub instant: Option<DateTime<Utc>>,
     /// The wall-clock reading (in the value's own zone, or of unknown zone).
-    #[serde(skip)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
     pub wall: Option<NaiveDateTime>,
 }
 

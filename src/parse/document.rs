@@ -8,7 +8,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, DocLimits};
 use crate::error::ItemError;
@@ -21,10 +21,12 @@ use crate::parse::{exif, odf, ole, ooxml, pdf};
 /// What leakprov extracts from one document (`item.document` in the report).
 ///
 /// Every field but `format` is absent when the document does not record it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DocumentFacts {
     /// Which extractor read it: ooxml, odf, pdf, ole2, jpeg, zip, tar, gzip.
-    pub format: &'static str,
+    #[serde(deserialize_with = "crate::checkpoint::fields::static_str")]
+    pub format: crate::checkpoint::fields::Label,
     /// docx, xlsx, pptx, odt, ods, odp, doc, xls, ppt, msg... when recognisable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subtype: Option<String>,
@@ -77,12 +79,16 @@ pub struct DocumentFacts {
     /// Why the text could not be extracted (nothing is guessed in its place).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_error: Option<String>,
-    #[serde(skip)]
+    #[serde(
+        skip_serializing_if = "crate::checkpoint::fields::journal_only",
+        with = "crate::checkpoint::fields::minhash"
+    )]
     pub minhash: Option<crate::parse::minhash::Signature>,
 }
 
 /// PDF structure that tells how a file was written and edited.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PdfFacts {
     /// From the `%PDF-x.y` header.
     pub version: Option<String>,
@@ -101,7 +107,8 @@ pub struct PdfFacts {
 }
 
 /// The Info dictionary as it stood at the end of one revision.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PdfRevision {
     /// Byte offset just past this revision's `%%EOF`.
     pub end_offset: u64,
@@ -114,7 +121,8 @@ pub struct PdfRevision {
 }
 
 /// EXIF of a JPEG.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ExifFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub make: Option<String>,
@@ -128,7 +136,8 @@ pub struct ExifFacts {
 }
 
 /// An archive's own facts; its members are child items.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ArchiveFacts {
     /// Entries listed (directories included).
     pub entries: u64,

@@ -11,7 +11,7 @@ use mail_parser::decoders::quoted_printable::quoted_printable_decode;
 use mail_parser::{
     Address, Encoding, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -30,7 +30,7 @@ use crate::parse::quote::{authored_text, has_quote};
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// A standalone file (.eml or any name).
@@ -46,7 +46,7 @@ pub enum Source {
 }
 
 /// A name and address from From / To / Cc.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mailbox {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -55,7 +55,7 @@ pub struct Mailbox {
 }
 
 /// The Date header as written and as understood.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DateFacts {
     /// The value as written, unfolded and trimmed.
     pub raw: String,
@@ -66,7 +66,10 @@ pub struct DateFacts {
     /// Why the date could not be parsed, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
     pub parsed: Option<ParsedDate>,
 }
 
@@ -92,7 +95,7 @@ impl DateFacts {
 }
 
 /// One Received header: a hop of the delivery path.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hop {
     /// The header value as written, unfolded and trimmed.
     pub raw: String,
@@ -107,12 +110,15 @@ pub struct Hop {
     /// The date after the last ';' (RFC 5321 4.4), as written, and as understood.
     pub timestamp_raw: Option<String>,
     pub timestamp: Option<String>,
-    #[serde(skip)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
     pub parsed: Option<ParsedDate>,
 }
 
 /// A header that RFC 5322 3.6 allows once and that occurs several times.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RepeatedHeader {
     pub name: String,
     /// Each occurrence, as a header line.
@@ -122,7 +128,7 @@ pub struct RepeatedHeader {
 /// Top-level MIME structure, and how the first text part is encoded (a
 /// client habit: Outlook writes quoted-printable windows-1252 or utf-8,
 /// Apple Mail us-ascii/utf-8 with quoted-printable, git-send-email 8bit...).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MimeFacts {
     pub content_type: Option<String>,
     pub boundary: Option<String>,
@@ -135,7 +141,7 @@ pub struct MimeFacts {
 }
 
 /// Everything leakprov extracts from one message (`item.email` in the report).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EmailFacts {
     pub source: Source,
     pub from: Vec<Mailbox>,
@@ -169,18 +175,23 @@ pub struct EmailFacts {
     pub has_quote: bool,
     /// This message's values of the sender-profile features (`corpus::profiles`);
     /// the time zone as written, before any daylight-saving rule.
+    #[serde(deserialize_with = "crate::checkpoint::fields::static_str_map")]
     pub fingerprint: std::collections::BTreeMap<&'static str, String>,
     /// MinHash of the text the author wrote (quotes left out), for `document-variant`.
-    #[serde(skip)]
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only",
+        with = "crate::checkpoint::fields::minhash"
+    )]
     pub minhash: Option<crate::parse::minhash::Signature>,
     /// Invalid encoded-words, 8-bit bytes in ASCII-only fields.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub header_problems: Vec<HeaderProblem>,
     /// Single-instance headers that occur more than once.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeated_headers: Vec<RepeatedHeader>,
     /// The message was larger than the parse limit: only its start was parsed.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
 }
 

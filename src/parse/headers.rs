@@ -66,10 +66,11 @@ fn unfold(value: &[u8]) -> String {
 }
 
 /// Something a header field gets wrong, with the line that shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct HeaderProblem {
     /// `encoded-word` or `non-ascii`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::checkpoint::fields::static_str")]
+    pub kind: crate::checkpoint::fields::Label,
     pub line: String,
     pub detail: String,
 }

@@ -48,6 +48,9 @@ pub struct Report {
     /// `sha256sum -c` lines for every regular file; written as manifest.sha256.
     #[serde(skip)]
     pub manifest: Vec<u8>,
+    /// How the scan used its checkpoint journal (for stderr; not in the report).
+    #[serde(skip)]
+    pub checkpoint: Option<crate::checkpoint::Stats>,
 }
 
 #[derive(Debug, Serialize)]

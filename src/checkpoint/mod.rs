@@ -1,0 +1,358 @@
+//! The checkpoint journal: what each finished file yielded, so that an interrupted scan resumes without reading it again.
+//!
+//! `OUT/checkpoint/journal.jsonl` is JSON Lines. The first line is a header:
+//! format, leakprov version, dump root, and the settings that change what a
+//! file yields (limits, `--dkim-keys`, the time tolerances). Each further line
+//! is one file a worker finished: its path, size, mtime and ctime as the walk
+//! saw them, and its items, errors and item-check findings, with the facts the
+//! report leaves out (see `fields`). A line is written with one `write(2)` as
+//! soon as its file is done, so a killed process loses at most the files in
+//! flight; a torn or damaged line is ignored on resume, and a torn last line is
+//! cut off before new lines are appended. Nothing corpus-level is journaled:
+//! indexes, corpus checks, profiles and the manifest are recomputed over all
+//! items, exactly as in an uninterrupted scan.
+//!
+//! On resume a file is taken from the journal only when its size, mtime and
+//! ctime still match and its earlier reading produced its item (a file that
+//! could not be opened or read is tried again); every other file is read.
+
+pub mod fields;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::{Checkpoint, Config};
+use crate::error::ItemError;
+use crate::finding::Finding;
+use crate::item::Item;
+use crate::parse::Output;
+use crate::parse::email::hex;
+use crate::walk::{FileEntry, escape_bytes};
+
+/// The journal's folder inside the output folder.
+pub const DIR: &str = "checkpoint";
+/// The journal's file name inside `DIR`.
+pub const FILE: &str = "journal.jsonl";
+/// Version of the journal's layout; a journal of another layout is refused.
+const FORMAT: u32 = 1;
+
+/// What one file yielded in a worker: its items and errors, and the findings of the item checks.
+pub type FileOutput = (Output, Vec<Finding>);
+
+/// The first line of a journal.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Header {
+    leakprov_checkpoint: u32,
+    version: String,
+    root: String,
+    /// Each setting that changes what a file yields, as text.
+    settings: BTreeMap<String, String>,
+}
+
+impl Header {
+    fn of(cfg: &Config) -> Header {
+        let t = &cfg.tolerances;
+        let in_unit = |secs: i64, unit: i64| {
+            if secs % unit == 0 {
+                (secs / unit).to_string()
+            } else {
+                format!("{secs} s")
+            }
+        };
+        let dkim_keys = match &cfg.dkim_keys {
+            None => "none".to_string(),
+            // The store's Debug form lists every (selector, domain) and key in order.
+            Some(store) => format!(
+                "{} keys, sha256 {}",
+                store.len(),
+                hex(&Sha256::digest(format!("{store:?}")))
+            ),
+        };
+        let settings = [
+            ("--date-ahead-minutes", in_unit(t.date_ahead, 60)),
+            ("--date-behind-hours", in_unit(t.date_behind, 3600)),
+            ("--hop-skew-minutes", in_unit(t.hop_backstep, 60)),
+            ("--reply-skew-minutes", in_unit(t.reply_before_parent, 60)),
+            ("--dkim-keys", dkim_keys),
+            ("limits", format!("{:?}", cfg.limits)),
+        ];
+        Header {
+            leakprov_checkpoint: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            root: escape_bytes(cfg.root.as_os_str().as_encoded_bytes()),
+            settings: settings
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
+
+    /// What differs between the journal's header (`self`) and this scan's, in words.
+    fn differences(&self, now: &Header) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.leakprov_checkpoint != now.leakprov_checkpoint || self.version != now.version {
+            out.push(format!(
+                "it was written by leakprov {} (journal format {}), this is leakprov {}",
+                self.version, self.leakprov_checkpoint, now.version
+            ));
+        }
+        if self.root != now.root {
+            out.push(format!(
+                "it is the checkpoint of the dump {}, not of {}",
+                self.root, now.root
+            ));
+        }
+        let none = String::from("(unset)");
+        for (key, value) in &now.settings {
+            let then = self.settings.get(key).unwrap_or(&none);
+            if then != value {
+                out.push(format!("{key} was {then}, is now {value}"));
+            }
+        }
+        out
+    }
+}
+
+/// One journal line, as written.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    path: &'a str,
+    size: u64,
+    mtime_ns: i64,
+    ctime_ns: i64,
+    items: &'a [Item],
+    errors: &'a [ItemError],
+    findings: &'a [Finding],
+}
+
+/// One journal line, as read back.
+#[derive(Deserialize)]
+struct Entry {
+    path: String,
+    size: u64,
+    mtime_ns: i64,
+    ctime_ns: i64,
+    items: Vec<Item>,
+    errors: Vec<ItemError>,
+    findings: Vec<Finding>,
+}
+
+/// What an earlier run journaled, by path (the last line for a path wins).
+#[derive(Default)]
+pub struct Prior {
+    entries: HashMap<String, Entry>,
+}
+
+impl Prior {
+    /// The journaled output of `file`, if the journal holds it, the file is
+    /// unchanged since (size, mtime, ctime), and its item was read then.
+    pub fn take(&mut self, file: &FileEntry) -> Option<FileOutput> {
+        let entry = self.entries.remove(&file.path)?;
+        let unchanged = entry.size == file.size
+            && entry.mtime_ns == file.mtime_ns
+            && entry.ctime_ns == file.ctime_ns
+            // 0: the walk could not stat the file; nothing to compare.
+            && file.ctime_ns != 0;
+        let was_read = entry
+            .items
+            .iter()
+            .any(|i| i.path == file.path && i.locator.is_root());
+        if !(unchanged && was_read) {
+            return None;
+        }
+        let output = Output {
+            items: entry.items,
+            errors: entry.errors,
+        };
+        Some((output, entry.findings))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// How a scan used its checkpoint, for the message on stderr.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// The journal file.
+    pub journal: PathBuf,
+    /// `--resume` was asked for.
+    pub resume: bool,
+    /// A journal was found and taken up (false: the scan started from the beginning).
+    pub resumed: bool,
+    /// Files taken from the journal without reading them.
+    pub reused: u64,
+    /// Files read in this run.
+    pub read: u64,
+    /// Journal lines that were torn or damaged, and ignored.
+    pub damaged_lines: u64,
+}
+
+/// The journal being written.
+pub struct Journal {
+    path: PathBuf,
+    /// `None` once a write failed: the scan goes on without a journal.
+    file: Mutex<Option<File>>,
+}
+
+thread_local! {
+    /// One line buffer per worker thread, reused from file to file.
+    static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Journal {
+    /// Opens the journal of `cp`: with `cp.resume`, takes up the journal found
+    /// there (refusing one written for another dump or with other settings);
+    /// otherwise, or when there is none, starts a new one.
+    pub fn open(cp: &Checkpoint, cfg: &Config) -> Result<(Journal, Prior, Stats)> {
+        let path = cp.dir.join(FILE);
+        let header = Header::of(cfg);
+        let mut stats = Stats {
+            journal: path.clone(),
+            resume: cp.resume,
+            ..Stats::default()
+        };
+        if cp.resume
+            && let Some((prior, keep, damaged)) = load(&path, &header)?
+        {
+            let file = OpenOptions::new()
+                .append(true)
+                .open(&path)
+                .and_then(|f| f.set_len(keep).map(|()| f))
+                .with_context(|| format!("cannot reopen the checkpoint {}", path.display()))?;
+            stats.resumed = true;
+            stats.damaged_lines = damaged;
+            let journal = Journal {
+                path,
+                file: Mutex::new(Some(file)),
+            };
+            return Ok((journal, prior, stats));
+        }
+        std::fs::create_dir_all(&cp.dir)
+            .with_context(|| format!("cannot create the checkpoint folder {}", cp.dir.display()))?;
+        let mut line = serde_json::to_vec(&header)?;
+        line.push(b'\n');
+        let file = File::create(&path)
+            .and_then(|mut f| f.write_all(&line).map(|()| f))
+            .with_context(|| format!("cannot write the checkpoint {}", path.display()))?;
+        let journal = Journal {
+            path,
+            file: Mutex::new(Some(file)),
+        };
+        Ok((journal, Prior::default(), stats))
+    }
+
+    /// Appends what `file` yielded. A failure to write is reported once on
+    /// stderr and ends the journal, not the scan: a later resume then reads the
+    /// files it lacks.
+    pub fn record(&self, file: &FileEntry, output: &FileOutput) {
+        let (out, findings) = output;
+        let entry = EntryRef {
+            path: &file.path,
+            size: file.size,
+            mtime_ns: file.mtime_ns,
+            ctime_ns: file.ctime_ns,
+            items: &out.items,
+            errors: &out.errors,
+            findings,
+        };
+        LINE.with(|cell| {
+            let mut line = cell.take();
+            line.clear();
+            let serialised = fields::in_journal(|| serde_json::to_writer(&mut line, &entry));
+            line.push(b'\n');
+            let mut journal = self.file.lock().unwrap_or_else(|e| e.into_inner());
+            let written = match (serialised, journal.as_mut()) {
+                (_, None) => Ok(()),
+                (Ok(()), Some(f)) => f.write_all(&line),
+                (Err(e), Some(_)) => Err(e.into()),
+            };
+            if let Err(e) = written {
+                *journal = None;
+                eprintln!(
+                    "leakprov: cannot write {} to the checkpoint {}: {e}; the scan goes on without it, and a later --resume reads the files it lacks",
+                    file.path,
+                    self.path.display()
+                );
+            }
+            drop(journal);
+            // A huge mbox's line is not kept around for the next small file.
+            if line.capacity() > 16 << 20 {
+                line = Vec::new();
+            }
+            cell.replace(line);
+        });
+    }
+}
+
+/// Reads the journal at `path` for a scan whose header is `now`: `None` if
+/// there is none; an error if it belongs to another dump, version or settings.
+/// Returns the entries, the length of its whole lines (where appending goes on)
+/// and how many lines were torn or damaged.
+fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => bail!("cannot read the checkpoint {}: {e}", path.display()),
+    };
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    let read_err =
+        |e: std::io::Error| anyhow::anyhow!("cannot read the checkpoint {}: {e}", path.display());
+    let mut whole = reader.read_until(b'\n', &mut line).map_err(read_err)? as u64;
+    let header: Option<Header> = line
+        .ends_with(b"\n")
+        .then(|| serde_json::from_slice(&line).ok())
+        .flatten();
+    let Some(header) = header else {
+        bail!(
+            "cannot resume: {} is not a checkpoint this leakprov can read (its first line is damaged or of another format); run without --resume to start over",
+            path.display()
+        );
+    };
+    let differences = header.differences(now);
+    if !differences.is_empty() {
+        bail!(
+            "cannot resume from {}: {}; run with the same settings, or without --resume to start over",
+            path.display(),
+            differences.join("; ")
+        );
+    }
+    let mut prior = Prior::default();
+    let mut damaged = 0;
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line).map_err(read_err)? as u64;
+        if n == 0 {
+            break;
+        }
+        if !line.ends_with(b"\n") {
+            // Torn by a killed process: cut off before appending.
+            damaged += 1;
+            break;
+        }
+        whole += n;
+        match serde_json::from_slice::<Entry>(&line) {
+            Ok(entry) => {
+                prior.entries.insert(entry.path.clone(), entry);
+            }
+            Err(_) => damaged += 1,
+        }
+    }
+    Ok(Some((prior, whole, damaged)))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,233 @@
+//! The journal keeps every fact of a file's output, report-hidden ones included, and reads back what it wrote.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::checks::{CHECKS, run_item_checks};
+use crate::dkim::KeyStore;
+use crate::dkim::test_support::{Spec, rsa_2048, sign};
+use crate::parse::ooxml::tests::{APP, CORE, docx};
+
+/// A signed message whose Date names the wrong weekday (an item finding),
+/// with a Received hop, enough words for a MinHash, and a docx attached.
+fn message() -> String {
+    use base64::Engine;
+    let attachment = base64::engine::general_purpose::STANDARD.encode(docx(CORE, APP));
+    let words = "The quarterly figures were reviewed by the board on Monday and the \
+                 committee agreed to postpone the decision on the Lyon office until the \
+                 auditors have delivered their final report on the acquisition costs and \
+                 the staffing plan for the second half of the year, as discussed.";
+    let raw = format!(
+        "Received: from mx.example.org by mail.example.com; Tue, 2 May 2017 09:15:00 +0200\r\n\
+         From: Alice <alice@example.org>\r\nTo: bob@example.com\r\nSubject: Budget\r\n\
+         Date: Mon, 2 May 2017 09:14:01 +0200\r\nMessage-ID: <a1@example.org>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain\r\n\r\n{words}\r\n\
+         --b1\r\nContent-Type: application/octet-stream; name=\"budget.docx\"\r\n\
+         Content-Disposition: attachment; filename=\"budget.docx\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{attachment}\r\n--b1--\r\n"
+    );
+    sign(&raw, &Spec::default(), &rsa_2048())
+}
+
+fn config(root: &Path) -> Config {
+    let mut cfg = Config::new(root.to_path_buf());
+    let record = rsa_2048().record().unwrap();
+    let store =
+        KeyStore::from_text(&format!("sel._domainkey.example.org {record}"), "test").unwrap();
+    cfg.dkim_keys = Some(Arc::new(store));
+    cfg
+}
+
+/// What a worker yields for `message()` stored as `dir/mail/a.eml`.
+fn worker_output(dir: &Path, cfg: &Config) -> (FileEntry, FileOutput) {
+    std::fs::create_dir_all(dir.join("mail")).unwrap();
+    std::fs::write(dir.join("mail/a.eml"), message()).unwrap();
+    let walk = crate::walk::walk(dir);
+    let file = walk.files[0].clone();
+    let out = crate::read::read_file(&file, cfg, &|_| {});
+    let mut findings = Vec::new();
+    for item in &out.items {
+        run_item_checks(item, cfg, &mut findings);
+    }
+    (file, (out, findings))
+}
+
+fn report_json(output: &FileOutput) -> String {
+    serde_json::to_string(&(&output.0.items, &output.0.errors, &output.1)).unwrap()
+}
+
+fn journal_json(output: &FileOutput) -> String {
+    fields::in_journal(|| report_json(output))
+}
+
+#[test]
+fn a_journal_line_reads_back_every_fact() {
+    let dump = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut cfg = config(dump.path());
+    let (file, output) = worker_output(dump.path(), &cfg);
+    let (items, findings) = (&output.0.items, &output.1);
+    let email = items
+        .iter()
+        .find_map(|i| i.email.as_ref())
+        .unwrap_or_else(|| panic!("{:?}", output.0));
+    assert_eq!(email.dkim[0].signature, "pass");
+    assert!(email.minhash.is_some() && email.date.as_ref().unwrap().parsed.is_some());
+    let doc = items
+        .iter()
+        .find_map(|i| i.document.as_ref())
+        .expect("the attached docx");
+    assert!(doc.created.as_ref().unwrap().instant.is_some());
+    assert!(findings.iter().any(|f| f.check == "date-weekday-mismatch"));
+
+    let cp = Checkpoint {
+        dir: out.path().join(DIR),
+        resume: false,
+    };
+    let (journal, _, _) = Journal::open(&cp, &cfg).unwrap();
+    journal.record(&file, &output);
+    drop(journal);
+    cfg.checkpoint = Some(Checkpoint { resume: true, ..cp });
+    let cp = cfg.checkpoint.clone().unwrap();
+    let (_, mut prior, stats) = Journal::open(&cp, &cfg).unwrap();
+    assert!(stats.resumed);
+    assert_eq!(prior.len(), 1);
+    let back = prior.take(&file).expect("the unchanged file");
+
+    // The report's JSON is unchanged, and so is every hidden fact.
+    assert_eq!(report_json(&back), report_json(&output));
+    assert_eq!(journal_json(&back), journal_json(&output));
+    let email_back = back.0.items.iter().find_map(|i| i.email.as_ref()).unwrap();
+    assert_eq!(email_back.minhash, email.minhash);
+    assert_eq!(
+        email_back.date.as_ref().unwrap().parsed,
+        email.date.as_ref().unwrap().parsed
+    );
+    assert_eq!(email_back.received[0].parsed, email.received[0].parsed);
+    assert_eq!(email_back.dkim[0].line, email.dkim[0].line);
+    assert_eq!(email_back.fingerprint, email.fingerprint);
+    let doc_back = back
+        .0
+        .items
+        .iter()
+        .find_map(|i| i.document.as_ref())
+        .unwrap();
+    assert_eq!(doc_back, doc);
+    // Labels come back as the registry's own strings.
+    let check = back.1[0].check;
+    let registered = CHECKS.iter().find(|c| c.meta.id == check).unwrap().meta.id;
+    assert!(std::ptr::eq(check, registered));
+}
+
+#[test]
+fn the_report_never_shows_journal_only_facts() {
+    let dump = tempfile::tempdir().unwrap();
+    let cfg = config(dump.path());
+    let (_, output) = worker_output(dump.path(), &cfg);
+    let report = report_json(&output);
+    let journal = journal_json(&output);
+    for hidden in ["\"minhash\"", "\"parsed\"", "\"instant\"", "\"line\""] {
+        assert!(!report.contains(hidden), "{hidden} in the report");
+        assert!(journal.contains(hidden), "{hidden} not in the journal");
+    }
+    // The flag is per serialisation: the next report is plain again.
+    assert_eq!(report_json(&output), report);
+}
+
+#[test]
+fn a_changed_or_unread_file_is_not_taken() {
+    let dump = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cfg = config(dump.path());
+    let (file, output) = worker_output(dump.path(), &cfg);
+    let cp = Checkpoint {
+        dir: out.path().join(DIR),
+        resume: false,
+    };
+    let (journal, _, _) = Journal::open(&cp, &cfg).unwrap();
+    journal.record(&file, &output);
+    let mut unreadable = file.clone();
+    unreadable.path = "mail/b.eml".into();
+    let mut failed = Output::default();
+    failed.errors.push(ItemError::new(
+        &unreadable.path,
+        &crate::item::Locator::root(),
+        "cannot open: Permission denied",
+    ));
+    journal.record(&unreadable, &(failed, Vec::new()));
+    drop(journal);
+    let resume = Checkpoint { resume: true, ..cp };
+    let load = || Journal::open(&resume, &cfg).unwrap().1;
+
+    let mut touched = file.clone();
+    touched.mtime_ns += 1;
+    assert!(load().take(&touched).is_none());
+    let mut grown = file.clone();
+    grown.size += 1;
+    assert!(load().take(&grown).is_none());
+    let mut restamped = file.clone();
+    restamped.ctime_ns += 1;
+    assert!(load().take(&restamped).is_none());
+    assert!(load().take(&unreadable).is_none(), "tried again");
+    assert!(load().take(&file).is_some());
+}
+
+#[test]
+fn other_settings_are_named_in_the_refusal() {
+    let dump = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cfg = config(dump.path());
+    let cp = Checkpoint {
+        dir: out.path().join(DIR),
+        resume: false,
+    };
+    Journal::open(&cp, &cfg).unwrap();
+    let mut other = cfg.clone();
+    other.tolerances.hop_backstep = 90;
+    other.dkim_keys = None;
+    let resume = Checkpoint { resume: true, ..cp };
+    let err = Journal::open(&resume, &other).err().unwrap().to_string();
+    assert!(
+        err.contains("--hop-skew-minutes was 10, is now 90 s"),
+        "{err}"
+    );
+    assert!(err.contains("--dkim-keys was 1 keys, sha256 "), "{err}");
+    assert!(err.contains("is now none"), "{err}");
+    std::fs::write(out.path().join(DIR).join(FILE), "not json\n").unwrap();
+    let err = Journal::open(&resume, &cfg).err().unwrap().to_string();
+    assert!(err.contains("is not a checkpoint"), "{err}");
+}
+
+#[test]
+fn labels_are_shared_and_bounded() {
+    // Labels read back from a journal live in buffers of their own.
+    let owned = |s: &str| s.chars().collect::<String>();
+    let a = fields::label(&owned("pass")).unwrap();
+    let b = fields::label(&owned("pass")).unwrap();
+    assert!(std::ptr::eq(a, b));
+    let id = CHECKS[0].meta.id;
+    assert!(std::ptr::eq(fields::label(&owned(id)).unwrap(), id));
+}
+
+/// A fact hidden from the report with `#[serde(skip)]` would be lost in the
+/// journal (and a resumed scan would differ): such fields use `journal_only`.
+#[test]
+fn no_fact_is_skipped_outright() {
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut files: Vec<PathBuf> = ["item.rs", "finding.rs", "error.rs"]
+        .iter()
+        .map(|f| Path::new(src).join(f))
+        .collect();
+    for entry in std::fs::read_dir(Path::new(src).join("parse")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            !text.contains("#[serde(skip)]"),
+            "{}: use #[serde(default, skip_serializing_if = \"crate::checkpoint::fields::journal_only\")] so the checkpoint keeps the field",
+            file.display()
+        );
+    }
+}
