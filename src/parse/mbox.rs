@@ -78,7 +78,7 @@ impl MboxSplitter {
 
     pub fn feed(&mut self, mut chunk: &[u8], emit: &mut impl FnMut(MboxMessage)) {
         while !chunk.is_empty() {
-            match chunk.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', chunk) {
                 Some(nl) => {
                     self.push_line_bytes(&chunk[..=nl]);
                     self.end_line(emit);
