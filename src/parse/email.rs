@@ -673,6 +673,76 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         );
     }
 
+    fn parse_with(raw: &[u8], limits: Limits) -> Output {
+        let mut out = Output::default();
+        let locator = Locator::root();
+        let at = At {
+            path: "x.eml",
+            locator: &locator,
+            source: Source::File,
+            truncated: false,
+        };
+        let mut cfg = Config::new(".".into());
+        cfg.limits = limits;
+        parse_email(raw, at, &cfg, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn decoded_bytes_budget_stops_recording_attachments() {
+        // MSG is 800-odd bytes: the second attachment crosses a budget of MSG + 5.
+        let limits = Limits {
+            max_decoded_bytes: MSG.len() as u64 + 5,
+            ..Limits::default()
+        };
+        let out = parse_with(MSG, limits);
+        assert_eq!(out.items.len(), 1, "only the csv is recorded");
+        assert!(
+            out.errors[0].error.starts_with(&format!(
+                "more than {} bytes decoded for this message (max_decoded_bytes): attachments from number 2 on",
+                MSG.len() + 5
+            )),
+            "{:?}",
+            out.errors
+        );
+    }
+
+    #[test]
+    fn time_budget_stops_recording_attachments() {
+        let limits = Limits {
+            max_message_time: std::time::Duration::ZERO,
+            ..Limits::default()
+        };
+        let out = parse_with(MSG, limits);
+        assert!(out.items.is_empty());
+        assert_eq!(
+            out.errors[0].error,
+            "analysis took longer than 0 s (max_message_time): attachments from number 1 on are not recorded"
+        );
+    }
+
+    #[test]
+    fn structural_limits_cut_and_mark_truncated() {
+        let limits = Limits {
+            max_header_fields: 3,
+            ..Limits::default()
+        };
+        let mut out = Output::default();
+        let locator = Locator::root();
+        let at = At {
+            path: "x.eml",
+            locator: &locator,
+            source: Source::File,
+            truncated: false,
+        };
+        let mut cfg = Config::new(".".into());
+        cfg.limits = limits;
+        let facts = parse_email(MSG, at, &cfg, &mut out).unwrap();
+        assert!(facts.truncated);
+        assert_eq!(facts.header_names.len(), 3);
+        assert!(out.errors[0].error.contains("more than 3 header fields (max_header_fields)"));
+    }
+
     #[test]
     fn garbage_does_not_panic() {
         let mut out = Output::default();
