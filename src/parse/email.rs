@@ -475,13 +475,13 @@ fn attachments(
         ));
         let bytes = part_bytes(part, raw);
         budget.spend(bytes.len());
-        if part.is_encoding_problem {
+        let encoding = part
+            .content_transfer_encoding()
+            .map(|e| e.trim().to_ascii_lowercase())
+            .filter(|e| matches!(e.as_str(), "base64" | "quoted-printable"));
+        if let Some(encoding) = encoding.filter(|_| part.is_encoding_problem) {
             // mail-parser keeps an undecodable body as it was written; say so,
             // or the hash would pass for that of the decoded file.
-            let encoding = part
-                .content_transfer_encoding()
-                .map(|e| e.trim().to_ascii_lowercase())
-                .unwrap_or_else(|| "declared".into());
             out.errors.push(ItemError::new(
                 path,
                 &child_locator,
