@@ -149,7 +149,10 @@ fn run_scan(args: &ScanArgs, argv: Vec<String>) -> Result<ExitCode> {
         // tests/limits.rs): the kernel's high-water mark, not a sample.
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
         if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-            eprintln!("leakprov: timing: peak memory {}", hwm["VmHWM:".len()..].trim());
+            eprintln!(
+                "leakprov: timing: peak memory {}",
+                hwm["VmHWM:".len()..].trim()
+            );
         }
     }
     if !report.complete {

@@ -45,7 +45,13 @@ fn errors_of(report: &Value, path: &str) -> Vec<String> {
         .unwrap()
         .iter()
         .filter(|e| e["path"] == path)
-        .map(|e| format!("{}: {}", e["locator"], e["error"].as_str().unwrap_or_default()))
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["locator"],
+                e["error"].as_str().unwrap_or_default()
+            )
+        })
         .collect()
 }
 
@@ -72,9 +78,13 @@ fn assert_error(report: &Value, path: &str, needle: &str) {
 #[test]
 fn mime_nested_200_levels_is_cut_at_the_depth_limit() {
     let levels = 200;
-    let mut m = format!("{HEAD}MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n");
+    let mut m =
+        format!("{HEAD}MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n");
     for i in 1..levels {
-        m += &format!("--b{}\nContent-Type: multipart/mixed; boundary=\"b{i}\"\n\n", i - 1);
+        m += &format!(
+            "--b{}\nContent-Type: multipart/mixed; boundary=\"b{i}\"\n\n",
+            i - 1
+        );
     }
     m += &format!("--b{}\nContent-Type: text/plain\n\ndeep\n", levels - 1);
     for i in (0..levels).rev() {
@@ -83,8 +93,15 @@ fn mime_nested_200_levels_is_cut_at_the_depth_limit() {
     let (_dir, report) = scan_one("nested.eml", m.as_bytes());
     let email = &item(&report, "nested.eml", None)["email"];
     assert_eq!(email["truncated"], true);
-    assert_eq!(email["subject"], "x", "the headers before the cut are parsed");
-    assert_error(&report, "nested.eml", "nested more than 50 levels deep (max_mime_depth)");
+    assert_eq!(
+        email["subject"], "x",
+        "the headers before the cut are parsed"
+    );
+    assert_error(
+        &report,
+        "nested.eml",
+        "nested more than 50 levels deep (max_mime_depth)",
+    );
 }
 
 #[test]
@@ -93,7 +110,8 @@ fn message_rfc822_nested_200000_levels_no_longer_overflows_the_stack() {
     // dropped them recursively: a stack overflow aborted the whole scan.
     let mut m = String::new();
     for i in 0..200_000 {
-        m += &format!("From: a{i}@example.fr\nSubject: level {i}\nContent-Type: message/rfc822\n\n");
+        m +=
+            &format!("From: a{i}@example.fr\nSubject: level {i}\nContent-Type: message/rfc822\n\n");
     }
     m += "From: z@example.fr\nSubject: bottom\n\nbody\n";
     let dir = tempfile::tempdir().unwrap();
@@ -145,19 +163,28 @@ fn a_million_header_fields_are_cut_at_the_field_limit() {
     let email = &item(&report, "fields.eml", None)["email"];
     assert_eq!(email["truncated"], true);
     assert_eq!(email["header_names"].as_array().unwrap().len(), 20_000);
-    assert_error(&report, "fields.eml", "more than 20000 header fields (max_header_fields)");
+    assert_error(
+        &report,
+        "fields.eml",
+        "more than 20000 header fields (max_header_fields)",
+    );
 }
 
 #[test]
 fn hundred_thousand_tiny_parts_are_cut_at_the_part_limit() {
-    let mut m = format!("{HEAD}MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n");
+    let mut m =
+        format!("{HEAD}MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n");
     for i in 0..100_000 {
         m += &format!("--b\nContent-Type: application/octet-stream\n\n{i}\n");
     }
     m += "--b--\n";
     let (_dir, report) = scan_one("parts.eml", m.as_bytes());
     assert_eq!(item(&report, "parts.eml", None)["email"]["truncated"], true);
-    assert_error(&report, "parts.eml", "more than 10000 MIME parts (max_parts)");
+    assert_error(
+        &report,
+        "parts.eml",
+        "more than 10000 MIME parts (max_parts)",
+    );
     // Of the parts kept, max_attachments are recorded as items.
     assert_error(&report, "parts.eml", "more than 1000 attachments");
     let children = report["items"]
@@ -173,7 +200,8 @@ fn hundred_thousand_tiny_parts_are_cut_at_the_part_limit() {
 /// headers, a hole of zeros, a trailer.
 fn sparse_mbox(path: &Path) {
     let mut f = fs::File::create(path).unwrap();
-    f.write_all(b"From a@example.fr Tue May  2 09:14:01 2017\n").unwrap();
+    f.write_all(b"From a@example.fr Tue May  2 09:14:01 2017\n")
+        .unwrap();
     f.write_all(HEAD.as_bytes()).unwrap();
     f.write_all(b"\n").unwrap();
     f.set_len(2 << 30).unwrap();
@@ -211,7 +239,11 @@ fn mbox_of_2_gib_with_one_message_is_hashed_whole_and_parsed_bounded() {
     );
     assert_eq!(message["email"]["truncated"], true);
     assert_eq!(message["email"]["subject"], "x");
-    assert_error(&report, "big.mbox", "larger than the parse limit of 67108864 bytes");
+    assert_error(
+        &report,
+        "big.mbox",
+        "larger than the parse limit of 67108864 bytes",
+    );
     // Memory is bounded by the parse limit, not the file: the kernel's
     // high-water mark of the whole run, printed under LEAKPROV_TIMINGS.
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -239,11 +271,13 @@ fn invalid_utf8_and_nul_bytes_in_headers() {
             && p["line"].as_str().is_some_and(|l| l.starts_with("Date:"))),
         "{problems:?}"
     );
-    assert!(report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["check"] == "malformed-header" && f["path"] == "bad.eml"));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["check"] == "malformed-header" && f["path"] == "bad.eml")
+    );
 }
 
 #[test]
@@ -381,7 +415,10 @@ fn folder_with_100000_entries_is_listed_whole() {
     assert_eq!(items.len(), 100_001);
     // sha256 of the empty string, for every empty file.
     let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    assert_eq!(items.iter().filter(|i| i["sha256"] == empty).count(), 100_000);
+    assert_eq!(
+        items.iter().filter(|i| i["sha256"] == empty).count(),
+        100_000
+    );
     assert_eq!(items[0]["path"], "many/000000");
     assert_eq!(items[99_999]["path"], "many/099999");
     assert!(report["errors"].as_array().unwrap().is_empty());

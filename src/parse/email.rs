@@ -452,7 +452,10 @@ fn attachments(
             out.errors.push(ItemError::new(
                 path,
                 locator,
-                format!("{why}: attachments from number {} on are not recorded", count + 1),
+                format!(
+                    "{why}: attachments from number {} on are not recorded",
+                    count + 1
+                ),
             ));
             break;
         }
@@ -533,8 +536,7 @@ fn attachments(
                         source: Source::Attachment,
                         truncated: cut.is_some(),
                     };
-                    item.email =
-                        Some(Box::new(facts_of(inner, at, depth + 1, cfg, out, budget)));
+                    item.email = Some(Box::new(facts_of(inner, at, depth + 1, cfg, out, budget)));
                 }
             }
         } else {
@@ -740,7 +742,11 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         let facts = parse_email(MSG, at, &cfg, &mut out).unwrap();
         assert!(facts.truncated);
         assert_eq!(facts.header_names.len(), 3);
-        assert!(out.errors[0].error.contains("more than 3 header fields (max_header_fields)"));
+        assert!(
+            out.errors[0]
+                .error
+                .contains("more than 3 header fields (max_header_fields)")
+        );
     }
 
     #[test]

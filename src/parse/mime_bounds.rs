@@ -92,10 +92,7 @@ impl<'l> Walk<'l> {
             if self.parts > self.limits.max_parts {
                 return Err(Cut {
                     at: start,
-                    reason: format!(
-                        "more than {} MIME parts (max_parts)",
-                        self.limits.max_parts
-                    ),
+                    reason: format!("more than {} MIME parts (max_parts)", self.limits.max_parts),
                 });
             }
             let body = self.header_block(raw, block)?;
@@ -123,11 +120,18 @@ impl<'l> Walk<'l> {
                 }
                 Shape::EncodedMessage { base64 } => {
                     let end = next_boundary(raw, pos, &stack).map_or(raw.len(), |(at, _)| at);
-                    self.encoded(raw.get(pos..end).unwrap_or_default(), base64, depth + stack.len())
-                        .map_err(|inner| Cut {
-                            at: start,
-                            reason: format!("in a message/rfc822 part with a transfer encoding: {}", inner.reason),
-                        })?;
+                    self.encoded(
+                        raw.get(pos..end).unwrap_or_default(),
+                        base64,
+                        depth + stack.len(),
+                    )
+                    .map_err(|inner| Cut {
+                        at: start,
+                        reason: format!(
+                            "in a message/rfc822 part with a transfer encoding: {}",
+                            inner.reason
+                        ),
+                    })?;
                 }
                 Shape::Leaf => {}
             }
@@ -237,14 +241,22 @@ fn next_boundary(raw: &[u8], pos: usize, stack: &[Frame]) -> Option<(usize, usiz
 fn shape(block: &[u8], in_digest: bool) -> Shape {
     let parser = MessageParser::default();
     let Some(headers) = parser.parse_headers(block) else {
-        return if in_digest { Shape::Message } else { Shape::Leaf };
+        return if in_digest {
+            Shape::Message
+        } else {
+            Shape::Leaf
+        };
     };
     let part = headers.root_part();
     let encoding = part
         .content_transfer_encoding()
         .map(|e| e.trim().to_ascii_lowercase());
     let Some(ct) = part.content_type() else {
-        return if in_digest { Shape::Message } else { Shape::Leaf };
+        return if in_digest {
+            Shape::Message
+        } else {
+            Shape::Leaf
+        };
     };
     let ctype = ct.ctype().to_ascii_lowercase();
     let subtype = ct.subtype().map(str::to_ascii_lowercase);
@@ -279,7 +291,13 @@ mod tests {
     fn nested_multipart(levels: usize) -> Vec<u8> {
         let mut m = b"From: a@b.c\nContent-Type: multipart/mixed; boundary=\"b0\"\n\n".to_vec();
         for i in 1..levels {
-            m.extend(format!("--b{}\nContent-Type: multipart/mixed; boundary=\"b{i}\"\n\n", i - 1).bytes());
+            m.extend(
+                format!(
+                    "--b{}\nContent-Type: multipart/mixed; boundary=\"b{i}\"\n\n",
+                    i - 1
+                )
+                .bytes(),
+            );
         }
         m.extend(format!("--b{}\nContent-Type: text/plain\n\ndeep\n", levels - 1).bytes());
         for i in (0..levels).rev() {
@@ -325,7 +343,9 @@ mod tests {
     fn siblings_do_not_add_depth() {
         let mut m = b"From: a@b.c\nContent-Type: multipart/mixed; boundary=x\n\n".to_vec();
         for _ in 0..100 {
-            m.extend_from_slice(b"--x\nContent-Type: multipart/alternative; boundary=y\n\n--y\n\nt\n--y--\n");
+            m.extend_from_slice(
+                b"--x\nContent-Type: multipart/alternative; boundary=y\n\n--y\n\nt\n--y--\n",
+            );
         }
         m.extend_from_slice(b"--x--\n");
         let lim = Limits {
@@ -353,7 +373,13 @@ mod tests {
             max_mime_depth: 50,
             ..limits()
         };
-        assert!(within_limits(&m, &lim).1.unwrap().reason.contains("max_mime_depth"));
+        assert!(
+            within_limits(&m, &lim)
+                .1
+                .unwrap()
+                .reason
+                .contains("max_mime_depth")
+        );
     }
 
     #[test]
@@ -401,7 +427,10 @@ mod tests {
         assert!(cut.unwrap().reason.contains("max_header_fields"));
         assert!(prefix.ends_with(b"X-8: v\n"));
 
-        let long = format!("From: a@b.c\nSubject: {}\n\tfolded\nTo: c@d.e\n\nbody\n", "x".repeat(100));
+        let long = format!(
+            "From: a@b.c\nSubject: {}\n\tfolded\nTo: c@d.e\n\nbody\n",
+            "x".repeat(100)
+        );
         let lim = Limits {
             max_header_bytes: 100,
             ..limits()
@@ -410,7 +439,11 @@ mod tests {
         assert!(cut.unwrap().reason.contains("longer than 100 bytes"));
         assert_eq!(prefix, b"From: a@b.c\n");
         // Folded lines count towards their field.
-        let folded = format!("From: a@b.c\nSubject: {}\n\t{}\n\nbody\n", "x".repeat(60), "y".repeat(60));
+        let folded = format!(
+            "From: a@b.c\nSubject: {}\n\t{}\n\nbody\n",
+            "x".repeat(60),
+            "y".repeat(60)
+        );
         assert!(within_limits(folded.as_bytes(), &lim).1.is_some());
     }
 
