@@ -18,6 +18,21 @@ pub struct Limits {
     pub max_nesting: usize,
     /// Most attachments recorded per message.
     pub max_attachments: usize,
+    /// Most MIME parts per message, nested ones included (checked before
+    /// mail-parser runs; past it only the prefix before the part is parsed).
+    pub max_parts: usize,
+    /// Deepest nesting of multipart and message/rfc822 parts (checked before
+    /// mail-parser runs, like `max_parts`).
+    pub max_mime_depth: usize,
+    /// Most header fields per message, those of its parts included.
+    pub max_header_fields: usize,
+    /// Longest header field, folded lines included.
+    pub max_header_bytes: usize,
+    /// Most bytes decoded per message: attachments decoded for hashing and
+    /// nested messages parsed again, all levels together.
+    pub max_decoded_bytes: u64,
+    /// Longest analysis of one message, checked between its attachments.
+    pub max_message_time: std::time::Duration,
     /// Size of the read buffer each worker streams files through.
     pub read_buffer: usize,
     /// Documents, images and archives: bounds on extraction (see `DocLimits`).
@@ -71,6 +86,12 @@ impl Default for Limits {
             max_message_bytes: 64 << 20,
             max_nesting: 8,
             max_attachments: 1000,
+            max_parts: 10_000,
+            max_mime_depth: 50,
+            max_header_fields: 20_000,
+            max_header_bytes: 1 << 20,
+            max_decoded_bytes: 256 << 20,
+            max_message_time: std::time::Duration::from_secs(10),
             read_buffer: 1 << 20,
             documents: DocLimits::default(),
         }

@@ -61,6 +61,7 @@ pub fn read_file(entry: &FileEntry, cfg: &Config, progress: &(dyn Fn(u64) + Sync
     {
         panic!("injected test panic on {}", entry.path);
     }
+    test_hold("open", &entry.path);
     let mut out = Output::default();
     let root = Locator::root();
     let file = match open_evidence(&entry.abs) {
@@ -116,6 +117,7 @@ fn read_into(
             }
         }
     }
+    test_hold("read", &entry.path);
     let kind = sniff(&buf[..head_len]);
     let mut item = Item::new(entry.path.clone(), root.clone(), kind);
     let mut sink = match kind {
@@ -162,9 +164,51 @@ fn read_into(
             ),
         ));
     }
+    if let Some(change) = moved_away(&file, entry) {
+        out.errors.push(ItemError::new(&entry.path, &root, change));
+    }
     sink.finish(&mut item, entry, cfg, &mut out);
     out.items.push(item);
     out
+}
+
+/// Whether the path no longer names the file that was read (deleted or
+/// replaced while it was read): then the hash is of a file the dump no longer holds.
+fn moved_away(file: &File, entry: &FileEntry) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let read = file.metadata().ok()?;
+    match std::fs::symlink_metadata(&entry.abs) {
+        Err(e) if e.kind() == ErrorKind::NotFound => Some(
+            "deleted during the scan: the hash is of the bytes read before it went away".into(),
+        ),
+        Ok(now) if (now.dev(), now.ino()) != (read.dev(), read.ino()) => Some(
+            "replaced during the scan: the hash is of the file as it was opened, not of the one now at this path".into(),
+        ),
+        _ => None,
+    }
+}
+
+/// Test hook, debug builds only: `LEAKPROV_TEST_HOLD=STAGE:SUFFIX` stops the
+/// worker on the file whose path ends with SUFFIX, at STAGE (`open`: before
+/// opening it; `read`: after its first bytes), says so on stderr and waits for
+/// a line on stdin. tests/limits.rs deletes or grows the file meanwhile: a
+/// deterministic "changed during the scan", without relying on timing.
+fn test_hold(stage: &str, path: &str) {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let Some(spec) = std::env::var_os("LEAKPROV_TEST_HOLD") else {
+        return;
+    };
+    let spec = spec.to_string_lossy();
+    if spec
+        .split_once(':')
+        .is_some_and(|(s, suffix)| s == stage && path.ends_with(suffix))
+    {
+        eprintln!("leakprov: test hold: {stage} {path}");
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    }
 }
 
 /// Reads, retrying on EINTR.

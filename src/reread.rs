@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::item::{Item, Locator, LocatorPart};
 use crate::parse::email::part_bytes;
 use crate::parse::mbox::MboxSplitter;
+use crate::parse::mime_bounds::within_limits;
 use crate::read::open_evidence;
 use crate::walk::unescape_bytes;
 
@@ -63,8 +64,9 @@ pub fn item_bytes(cfg: &Config, items: &[Item], item: &Item) -> Result<Vec<u8>, 
                 return Err(format!("unexpected locator part in {}", item.locator));
             }
         };
+        // The same prefix as the scan parsed, so attachment numbers agree.
         let message = MessageParser::default()
-            .parse(&bytes)
+            .parse(within_limits(&bytes, &cfg.limits).0)
             .ok_or("the containing message no longer parses")?;
         let attachment = message
             .attachments()

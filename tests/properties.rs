@@ -50,7 +50,7 @@ fn email(raw: &[u8]) {
     if let Some(facts) = parse_email(raw, at, &cfg, &mut out) {
         assert!(serde_json::to_string(&facts).is_ok());
     }
-    let _ = normalized_content(raw);
+    let _ = normalized_content(raw, &leakprov::config::Limits::default());
 }
 
 /// Every extractor and the text reader on `bytes`, with no panic guard.

@@ -21,5 +21,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         // The facts go into the JSON report: serialising must not fail either.
         let _ = serde_json::to_string(&facts);
     }
-    let _ = normalized_content(data);
+    let _ = normalized_content(data, &leakprov::config::Limits::default());
 });

@@ -42,7 +42,8 @@ impl ContentSource for DumpSource<'_> {
     fn content(&self, items: &[Item], index: usize) -> Result<Normalized, String> {
         let item = items.get(index).ok_or("no such item")?;
         let bytes = item_bytes(self.cfg, items, item)?;
-        normalized_content(&bytes).ok_or_else(|| "no longer parses as a message".to_string())
+        normalized_content(&bytes, &self.cfg.limits)
+            .ok_or_else(|| "no longer parses as a message".to_string())
     }
 
     fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
@@ -152,7 +153,8 @@ pub struct MemorySource(pub BTreeMap<usize, String>);
 impl ContentSource for MemorySource {
     fn content(&self, _: &[Item], index: usize) -> Result<Normalized, String> {
         let raw = self.0.get(&index).ok_or("not in memory")?;
-        normalized_content(raw.as_bytes()).ok_or_else(|| "does not parse".into())
+        normalized_content(raw.as_bytes(), &crate::config::Limits::default())
+            .ok_or_else(|| "does not parse".into())
     }
 
     /// Messages give their own lines; anything else is taken as the text itself.

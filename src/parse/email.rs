@@ -5,6 +5,8 @@
 //! as written) because a forensic check must show the exact lines it compared.
 
 use std::borrow::Cow;
+use std::cell::Cell;
+use std::time::Instant;
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
@@ -14,7 +16,7 @@ use mail_parser::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::error::ItemError;
 use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
@@ -22,6 +24,7 @@ use crate::parse::date::{ParsedDate, parse_date, rfc3339};
 use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
 use crate::parse::document::analyse;
 use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
+use crate::parse::mime_bounds::within_limits;
 use crate::parse::minhash;
 use crate::parse::normalize::{
     Normalized, body_line_refs, body_text, digest, normalize, normalized_fields,
@@ -222,13 +225,63 @@ pub struct At<'a> {
 
 /// Parses one message and pushes its attachments (and their children) into `out`.
 ///
+/// Only the prefix within the structural limits is parsed (`mime_bounds`);
+/// a cut is recorded as an error on the item and marks it truncated.
 /// Returns `None` when the bytes hold no header at all.
 pub fn parse_email(raw: &[u8], at: At<'_>, cfg: &Config, out: &mut Output) -> Option<EmailFacts> {
+    let (raw, cut) = within_limits(raw, &cfg.limits);
+    let mut at = at;
+    if let Some(cut) = cut {
+        at.truncated = true;
+        out.errors.push(ItemError::new(
+            at.path,
+            at.locator,
+            format!(
+                "{}: parsed only the first {} bytes, hashed whole",
+                cut.reason, cut.at
+            ),
+        ));
+    }
     let message = MessageParser::default().parse(raw)?;
     if message.headers().is_empty() {
         return None;
     }
-    Some(facts_of(&message, at, 0, cfg, out))
+    let budget = Budget {
+        started: Instant::now(),
+        decoded: Cell::new(raw.len() as u64),
+    };
+    Some(facts_of(&message, at, 0, cfg, out, &budget))
+}
+
+/// What one message has cost so far, nested messages and attachments included.
+struct Budget {
+    started: Instant,
+    /// Bytes parsed or decoded: the message, each attachment decoded for
+    /// hashing, each nested message parsed again.
+    decoded: Cell<u64>,
+}
+
+impl Budget {
+    fn spend(&self, bytes: usize) {
+        self.decoded
+            .set(self.decoded.get().saturating_add(bytes as u64));
+    }
+
+    /// Which limit is spent, if one is.
+    fn exceeded(&self, limits: &crate::config::Limits) -> Option<String> {
+        if self.decoded.get() > limits.max_decoded_bytes {
+            return Some(format!(
+                "more than {} bytes decoded for this message (max_decoded_bytes)",
+                limits.max_decoded_bytes
+            ));
+        }
+        (self.started.elapsed() > limits.max_message_time).then(|| {
+            format!(
+                "analysis took longer than {} s (max_message_time)",
+                limits.max_message_time.as_secs_f64()
+            )
+        })
+    }
 }
 
 fn facts_of(
@@ -237,6 +290,7 @@ fn facts_of(
     depth: usize,
     cfg: &Config,
     out: &mut Output,
+    budget: &Budget,
 ) -> EmailFacts {
     let raw = message.raw_message();
     let (source, path, locator) = (at.source, at.path, at.locator);
@@ -291,7 +345,7 @@ fn facts_of(
         .and_then(|d| d.instant());
     facts.dkim = dkim_facts(&fields, body, date, is_list_mail, cfg);
     let first_child = out.items.len();
-    facts.attachments = attachments(message, raw, path, locator, depth, cfg, out);
+    facts.attachments = attachments(message, raw, path, locator, depth, cfg, out, budget);
     let attachment_hashes: Vec<String> = out.items[first_child..]
         .iter()
         .filter(|i| i.locator.0.len() == locator.0.len() + 1)
@@ -399,6 +453,7 @@ fn hop(field: &RawField, value: &HeaderValue<'_>) -> Hop {
 }
 
 /// Records every attachment as a child item with its own hash; returns how many.
+#[allow(clippy::too_many_arguments)] // where the message sits, and what it may still cost
 fn attachments(
     message: &Message<'_>,
     raw: &[u8],
@@ -407,9 +462,21 @@ fn attachments(
     depth: usize,
     cfg: &Config,
     out: &mut Output,
+    budget: &Budget,
 ) -> u32 {
     let mut count = 0u32;
     for part in message.attachments() {
+        if let Some(why) = budget.exceeded(&cfg.limits) {
+            out.errors.push(ItemError::new(
+                path,
+                locator,
+                format!(
+                    "{why}: attachments from number {} on are not recorded",
+                    count + 1
+                ),
+            ));
+            break;
+        }
         count += 1;
         if count as usize > cfg.limits.max_attachments {
             out.errors.push(ItemError::new(
@@ -428,6 +495,23 @@ fn attachments(
             name.clone().unwrap_or_default(),
         ));
         let bytes = part_bytes(part, raw);
+        budget.spend(bytes.len());
+        let encoding = part
+            .content_transfer_encoding()
+            .map(|e| e.trim().to_ascii_lowercase())
+            .filter(|e| matches!(e.as_str(), "base64" | "quoted-printable"));
+        if let Some(encoding) = encoding.filter(|_| part.is_encoding_problem) {
+            // mail-parser keeps an undecodable body as it was written; say so,
+            // or the hash would pass for that of the decoded file.
+            out.errors.push(ItemError::new(
+                path,
+                &child_locator,
+                format!(
+                    "the {encoding} body does not decode (truncated or corrupt): hashed as written, {} bytes",
+                    bytes.len()
+                ),
+            ));
+        }
         let mut item = Item::new(path.to_string(), child_locator.clone(), sniff(&bytes));
         item.size = bytes.len() as u64;
         item.sha256 = Some(hex(&Sha256::digest(&bytes)));
@@ -438,10 +522,6 @@ fn attachments(
         });
         if let PartType::Message(inner) = &part.body {
             item.kind = ItemKind::Email;
-            // mail-parser's header offsets in a nested message point into the
-            // outer buffer; parsing the nested bytes on their own gives offsets
-            // that match them (and the same facts as the message stored alone).
-            let reparsed = MessageParser::default().parse(inner.raw_message());
             if depth + 1 >= cfg.limits.max_nesting {
                 out.errors.push(ItemError::new(
                     path,
@@ -451,14 +531,31 @@ fn attachments(
                         cfg.limits.max_nesting
                     ),
                 ));
-            } else if let Some(inner) = reparsed.as_ref().filter(|m| !m.headers().is_empty()) {
-                let at = At {
-                    path,
-                    locator: &child_locator,
-                    source: Source::Attachment,
-                    truncated: false,
-                };
-                item.email = Some(Box::new(facts_of(inner, at, depth + 1, cfg, out)));
+            } else {
+                // mail-parser's header offsets in a nested message point into the
+                // outer buffer; parsing the nested bytes on their own gives offsets
+                // that match them (and the same facts as the message stored alone).
+                // They lie within the outer message's limits, so the prefix is
+                // whole unless mail-parser read the part differently in context.
+                let (inner_raw, cut) = within_limits(inner.raw_message(), &cfg.limits);
+                budget.spend(inner_raw.len());
+                if let Some(cut) = &cut {
+                    out.errors.push(ItemError::new(
+                        path,
+                        &child_locator,
+                        format!("{}: parsed only the first {} bytes", cut.reason, cut.at),
+                    ));
+                }
+                let reparsed = MessageParser::default().parse(inner_raw);
+                if let Some(inner) = reparsed.as_ref().filter(|m| !m.headers().is_empty()) {
+                    let at = At {
+                        path,
+                        locator: &child_locator,
+                        source: Source::Attachment,
+                        truncated: cut.is_some(),
+                    };
+                    item.email = Some(Box::new(facts_of(inner, at, depth + 1, cfg, out, budget)));
+                }
             }
         } else {
             item.document =
@@ -493,9 +590,10 @@ pub(crate) fn part_bytes<'a>(part: &'a MessagePart<'_>, raw: &'a [u8]) -> Cow<'a
     }
 }
 
-/// The comparable content of a message read again from its bytes (see `normalize`).
-pub fn normalized_content(raw: &[u8]) -> Option<Normalized> {
-    let message = MessageParser::default().parse(raw)?;
+/// The comparable content of a message read again from its bytes (see `normalize`),
+/// within the same limits as the scan.
+pub fn normalized_content(raw: &[u8], limits: &Limits) -> Option<Normalized> {
+    let message = MessageParser::default().parse(within_limits(raw, limits).0)?;
     let fields = raw_fields(&message);
     let hashes = message
         .attachments()
@@ -592,6 +690,80 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         assert_eq!(
             f.repeated_headers[0].lines,
             ["Subject: one", "Subject: two"]
+        );
+    }
+
+    fn parse_with(raw: &[u8], limits: Limits) -> Output {
+        let mut out = Output::default();
+        let locator = Locator::root();
+        let at = At {
+            path: "x.eml",
+            locator: &locator,
+            source: Source::File,
+            truncated: false,
+        };
+        let mut cfg = Config::new(".".into());
+        cfg.limits = limits;
+        parse_email(raw, at, &cfg, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn decoded_bytes_budget_stops_recording_attachments() {
+        // MSG is 800-odd bytes: the second attachment crosses a budget of MSG + 5.
+        let limits = Limits {
+            max_decoded_bytes: MSG.len() as u64 + 5,
+            ..Limits::default()
+        };
+        let out = parse_with(MSG, limits);
+        assert_eq!(out.items.len(), 1, "only the csv is recorded");
+        assert!(
+            out.errors[0].error.starts_with(&format!(
+                "more than {} bytes decoded for this message (max_decoded_bytes): attachments from number 2 on",
+                MSG.len() + 5
+            )),
+            "{:?}",
+            out.errors
+        );
+    }
+
+    #[test]
+    fn time_budget_stops_recording_attachments() {
+        let limits = Limits {
+            max_message_time: std::time::Duration::ZERO,
+            ..Limits::default()
+        };
+        let out = parse_with(MSG, limits);
+        assert!(out.items.is_empty());
+        assert_eq!(
+            out.errors[0].error,
+            "analysis took longer than 0 s (max_message_time): attachments from number 1 on are not recorded"
+        );
+    }
+
+    #[test]
+    fn structural_limits_cut_and_mark_truncated() {
+        let limits = Limits {
+            max_header_fields: 3,
+            ..Limits::default()
+        };
+        let mut out = Output::default();
+        let locator = Locator::root();
+        let at = At {
+            path: "x.eml",
+            locator: &locator,
+            source: Source::File,
+            truncated: false,
+        };
+        let mut cfg = Config::new(".".into());
+        cfg.limits = limits;
+        let facts = parse_email(MSG, at, &cfg, &mut out).unwrap();
+        assert!(facts.truncated);
+        assert_eq!(facts.header_names.len(), 3);
+        assert!(
+            out.errors[0]
+                .error
+                .contains("more than 3 header fields (max_header_fields)")
         );
     }
 

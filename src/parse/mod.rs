@@ -15,6 +15,7 @@ pub mod email;
 pub mod exif;
 pub mod headers;
 pub mod mbox;
+pub mod mime_bounds;
 pub mod minhash;
 pub mod normalize;
 pub mod odf;
