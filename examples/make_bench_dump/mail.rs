@@ -121,7 +121,7 @@ pub fn person(i: u64) -> Person {
         domain,
         client: (i % CLIENTS as u64) as usize,
         zone: [60, 120, 0, -300, 60, 330][(i % 6) as usize],
-        signs: i % 2 == 0,
+        signs: i.is_multiple_of(2),
     }
 }
 

@@ -33,7 +33,7 @@ use mail::{Person, Sent, Spec, person};
 pub struct Rng(u64);
 
 impl Rng {
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -41,7 +41,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
     pub fn between(&mut self, lo: u64, hi: u64) -> u64 {
         lo + self.below(hi.saturating_sub(lo) + 1)
@@ -49,7 +49,7 @@ impl Rng {
     pub fn fill(&mut self, buf: &mut [u8]) {
         for chunk in buf.chunks_mut(8) {
             let n = chunk.len();
-            chunk.copy_from_slice(&self.next().to_le_bytes()[..n]);
+            chunk.copy_from_slice(&self.next_u64().to_le_bytes()[..n]);
         }
     }
 }
@@ -405,7 +405,7 @@ fn files(out: &mut Out, count: u64) -> std::io::Result<Counts> {
             i / 100 % 100,
             i % 100
         );
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             let bytes = mail::tiny(&mut rng, i);
             out.write(&format!("{rel}.eml"), &bytes)?;
             counts.eml += 1;
