@@ -231,13 +231,48 @@ pub struct Spec<'a> {
     pub reply_to: Option<&'a Sent>,
 }
 
+/// Topics of the synthetic vocabulary: each text draws half its words from one topic's
+/// 300 words, so unrelated documents and messages do not look alike (as real ones do not).
+const TOPICS: u64 = 40;
+
+/// 6,000 pronounceable made-up words (deterministic), the topic vocabulary.
+fn vocabulary() -> &'static [String] {
+    static VOCAB: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    VOCAB.get_or_init(|| {
+        const ONSETS: &[&str] = &[
+            "b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "br", "tr", "st",
+        ];
+        const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou", "ie"];
+        let mut rng = Rng(0x70c4_b01a);
+        (0..(TOPICS * 150 + 150))
+            .map(|_| {
+                let mut w = String::new();
+                for _ in 0..rng.between(2, 4) {
+                    w.push_str(ONSETS[rng.below(ONSETS.len() as u64) as usize]);
+                    w.push_str(VOWELS[rng.below(VOWELS.len() as u64) as usize]);
+                }
+                if rng.below(2) == 0 {
+                    w.push(['n', 's', 'r', 'l'][rng.below(4) as usize]);
+                }
+                w
+            })
+            .collect()
+    })
+}
+
 /// Plain text of about `target` bytes, lines under 78 characters, never starting with "From ".
 pub fn text(rng: &mut Rng, target: usize) -> String {
+    let vocab = vocabulary();
+    let topic = (rng.below(TOPICS) * 150) as usize;
     let mut out = String::with_capacity(target + 80);
     let mut line_len = 0;
     let mut sentence_start = true;
     while out.len() < target {
-        let w = WORDS[rng.below(WORDS.len() as u64) as usize];
+        let w = if rng.below(2) == 0 {
+            WORDS[rng.below(WORDS.len() as u64) as usize]
+        } else {
+            vocab[topic + rng.below(300) as usize].as_str()
+        };
         if line_len > 0 {
             out.push(' ');
             line_len += 1;
