@@ -23,7 +23,9 @@
 //! converted to LF verifies like the original (see `canon`).
 
 mod body;
-mod canon;
+// Public for the criterion benches (benches/micro.rs) only: the verifier uses it through
+// `check_body_hash` and `verify_signature`.
+pub mod canon;
 mod keys;
 mod keystore;
 mod repair;
