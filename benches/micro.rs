@@ -227,7 +227,8 @@ struct Memory(Vec<Vec<u8>>);
 impl ContentSource for Memory {
     fn content(&self, _: &[Item], index: usize) -> Result<Normalized, String> {
         let raw = self.0.get(index).ok_or("no such item")?;
-        normalized_content(raw).ok_or_else(|| "does not parse".to_string())
+        normalized_content(raw, &leakprov::config::Limits::default())
+            .ok_or_else(|| "does not parse".to_string())
     }
     fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
         self.content(items, index).map(|c| own_text(&c))

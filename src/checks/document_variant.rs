@@ -7,9 +7,11 @@
 //! pairs in linear time, and a word-level diff of the two texts (read again
 //! from the dump, only for candidates) shows what changed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use rayon::prelude::*;
 use serde_json::json;
 use similar::{Algorithm, DiffOp, DiffTag, capture_diff_deadline};
 
@@ -117,12 +119,25 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
     pairs.dedup();
     // One finding per suspect item: its most severe comparison, naming the
     // other references it was also compared with.
+    // Only pairs that may be variants need their texts: not copies of one
+    // another, and estimated similar enough.
+    pairs.retain(|&(a, b)| {
+        let (x, y) = (&items[a], &items[b]);
+        !same_copy(x, y)
+            && matches!(
+                (signature_of(x), signature_of(y)),
+                (Some((sx, _)), Some((sy, _))) if similarity(sx, sy) >= MIN_SIMILARITY
+            )
+    });
+    let texts = TextCache::read(corpus, &pairs);
+    let found: Vec<Option<Finding>> = pairs
+        .par_iter()
+        .map(|&(a, b)| compare_pair(corpus, &texts, a, b))
+        .collect();
     let mut by_item: BTreeMap<(String, String), Vec<Finding>> = BTreeMap::new();
-    for (a, b) in pairs {
-        if let Some(finding) = compare_pair(corpus, a, b) {
-            let key = (finding.path.clone(), finding.locator.to_string());
-            by_item.entry(key).or_default().push(finding);
-        }
+    for finding in found.into_iter().flatten() {
+        let key = (finding.path.clone(), finding.locator.to_string());
+        by_item.entry(key).or_default().push(finding);
     }
     for (_, mut findings) in by_item {
         findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -151,19 +166,55 @@ fn same_copy(x: &Item, y: &Item) -> bool {
     }
 }
 
-fn compare_pair(corpus: &Corpus<'_>, a: usize, b: usize) -> Option<Finding> {
-    let (x, y) = (&corpus.items[a], &corpus.items[b]);
-    if same_copy(x, y) {
-        return None;
+/// The texts of the items in candidate pairs, each read from the dump once
+/// (in parallel) instead of once per pair: a form filled a hundred times
+/// makes thousands of pairs over a few hundred documents, and reading a
+/// document again (unzip, XML) costs far more than diffing it. Bounded: past
+/// `TEXT_CACHE_BYTES` the remaining texts are read per pair.
+struct TextCache(HashMap<usize, String>);
+
+const TEXT_CACHE_BYTES: usize = 128 << 20;
+
+impl TextCache {
+    fn read(corpus: &Corpus<'_>, pairs: &[(usize, usize)]) -> Self {
+        let mut needed: Vec<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let mut cache = HashMap::new();
+        let mut bytes = 0usize;
+        for chunk in needed.chunks(256) {
+            if bytes >= TEXT_CACHE_BYTES {
+                break;
+            }
+            let texts: Vec<(usize, Result<String, String>)> = chunk
+                .par_iter()
+                .map(|&i| (i, corpus.text(i)))
+                .collect();
+            for (i, text) in texts {
+                if let Ok(text) = text {
+                    bytes += text.len();
+                    cache.insert(i, text);
+                }
+            }
+        }
+        TextCache(cache)
     }
+
+    fn get<'c>(&'c self, corpus: &Corpus<'_>, index: usize) -> Option<Cow<'c, str>> {
+        match self.0.get(&index) {
+            Some(text) => Some(Cow::Borrowed(text.as_str())),
+            None => corpus.text(index).ok().map(Cow::Owned),
+        }
+    }
+}
+
+fn compare_pair(corpus: &Corpus<'_>, texts: &TextCache, a: usize, b: usize) -> Option<Finding> {
+    let (x, y) = (&corpus.items[a], &corpus.items[b]);
     let (sx, _) = signature_of(x)?;
     let (sy, _) = signature_of(y)?;
     let estimated = similarity(sx, sy);
-    if estimated < MIN_SIMILARITY {
-        return None;
-    }
-    let tx = corpus.text(a).ok()?;
-    let ty = corpus.text(b).ok()?;
+    let tx = texts.get(corpus, a)?;
+    let ty = texts.get(corpus, b)?;
     let wx: Vec<&str> = tx.split_whitespace().take(MAX_WORDS).collect();
     let wy: Vec<&str> = ty.split_whitespace().take(MAX_WORDS).collect();
     if wx == wy {
