@@ -6,6 +6,7 @@
 //! trimmed signatures, elisions, link rewriting, HTML flattening), one of
 //! them was altered after it was sent.
 
+use rayon::prelude::*;
 use serde_json::json;
 use similar::{Algorithm, DiffOp, DiffTag, capture_diff_deadline};
 
@@ -13,6 +14,7 @@ use super::{Check, CheckMeta, Run, Scope};
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::finding::{Evidence, Finding, Severity};
+use crate::item::Item;
 use crate::parse::quote::{quoted_text, words};
 
 pub static CHECK: Check = Check {
@@ -68,85 +70,87 @@ const MIN_CONTEXT: usize = 3;
 const CONTEXT_WORDS: usize = 6;
 
 fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
-    for (index, item) in corpus.items.iter().enumerate() {
-        let Some(email) = item.email.as_deref() else {
-            continue;
-        };
-        if !email.has_quote {
-            continue;
-        }
-        let Some((parent_id, parents)) = corpus.parents_of(email) else {
-            continue;
-        };
-        let Ok(reply) = corpus.content(index) else {
-            continue;
-        };
-        let Some(quote) = quoted_text(&reply.body) else {
-            continue;
-        };
-        // With several copies of the parent, the one the quote fits best counts.
-        let mut best: Option<(Comparison, usize, bool)> = None;
-        for &p in parents {
-            let Ok(parent) = corpus.content(p) else {
-                continue;
-            };
-            let comparison = compare(&quote.words, &words(&parent.body));
-            if best
-                .as_ref()
-                .is_none_or(|(b, _, _)| comparison.suspicious_words() < b.suspicious_words())
-            {
-                let patch = is_patch(&parent.body) || is_patch(&quote.lines);
-                best = Some((comparison, p, patch));
-            }
-        }
-        let Some((comparison, parent_index, patch)) = best else {
-            continue;
-        };
-        if comparison.passages.is_empty() || comparison.coverage() < 0.5 {
-            continue;
-        }
-        let surgical = comparison.passages.len() <= MAX_SURGICAL_PASSAGES;
-        let severity = if surgical && !patch {
-            Severity::Medium
-        } else {
-            Severity::Low
-        };
-        let parent = &corpus.items[parent_index];
-        let message = format!(
-            "The reply quotes its parent with {} passage(s) the parent does not contain{}",
-            comparison.passages.len(),
-            if patch {
-                "; the parent is a patch, and replies often quote another revision of a patch"
-            } else if surgical {
-                ": one of the two was altered after it was sent"
-            } else {
-                "; many scattered differences, more likely a reformatted quote"
-            }
-        );
-        let passages: Vec<_> = comparison
-            .passages
-            .iter()
-            .take(10)
-            .map(|p| json!({"parent": p.parent, "quote": p.quote, "marked": p.marked}))
-            .collect();
-        let evidence = Evidence::new()
-            .with("in_reply_to", format!("<{parent_id}>"))
-            .with(
-                "parent",
-                json!({"path": parent.path, "locator": parent.locator}),
-            )
-            .with("quote_style", quote.style)
-            .with("quoted_words", comparison.quote_words)
-            .with("aligned_words", comparison.aligned)
-            .with("differing_passages", passages);
-        out.push(Finding::on(
-            item,
-            CHECK.meta.id,
-            severity,
-            message,
-            evidence,
-        ));
+    // Replies are independent (each reads itself and its parents again from
+    // the dump): checked in parallel, collected in item order.
+    let found: Vec<Finding> = corpus
+        .items
+        .par_iter()
+        .enumerate()
+        .filter_map(|(index, item)| check_reply(corpus, index, item))
+        .collect();
+    out.extend(found);
+}
+
+fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding> {
+    let email = item.email.as_deref()?;
+    if !email.has_quote {
+        return None;
     }
+    let (parent_id, parents) = corpus.parents_of(email)?;
+    let reply = corpus.content(index).ok()?;
+    let quote = quoted_text(&reply.body)?;
+    // With several copies of the parent, the one the quote fits best counts.
+    let mut best: Option<(Comparison, usize, bool)> = None;
+    for &p in parents {
+        let Ok(parent) = corpus.content(p) else {
+            continue;
+        };
+        let comparison = compare(&quote.words, &words(&parent.body));
+        if best
+            .as_ref()
+            .is_none_or(|(b, _, _)| comparison.suspicious_words() < b.suspicious_words())
+        {
+            let patch = is_patch(&parent.body) || is_patch(&quote.lines);
+            best = Some((comparison, p, patch));
+        }
+    }
+    let Some((comparison, parent_index, patch)) = best else {
+        return None;
+    };
+    if comparison.passages.is_empty() || comparison.coverage() < 0.5 {
+        return None;
+    }
+    let surgical = comparison.passages.len() <= MAX_SURGICAL_PASSAGES;
+    let severity = if surgical && !patch {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
+    let parent = &corpus.items[parent_index];
+    let message = format!(
+        "The reply quotes its parent with {} passage(s) the parent does not contain{}",
+        comparison.passages.len(),
+        if patch {
+            "; the parent is a patch, and replies often quote another revision of a patch"
+        } else if surgical {
+            ": one of the two was altered after it was sent"
+        } else {
+            "; many scattered differences, more likely a reformatted quote"
+        }
+    );
+    let passages: Vec<_> = comparison
+        .passages
+        .iter()
+        .take(10)
+        .map(|p| json!({"parent": p.parent, "quote": p.quote, "marked": p.marked}))
+        .collect();
+    let evidence = Evidence::new()
+        .with("in_reply_to", format!("<{parent_id}>"))
+        .with(
+            "parent",
+            json!({"path": parent.path, "locator": parent.locator}),
+        )
+        .with("quote_style", quote.style)
+        .with("quoted_words", comparison.quote_words)
+        .with("aligned_words", comparison.aligned)
+        .with("differing_passages", passages);
+    Some(Finding::on(
+        item,
+        CHECK.meta.id,
+        severity,
+        message,
+        evidence,
+    ))
 }
 
 /// One passage where the quote says something the parent does not.
