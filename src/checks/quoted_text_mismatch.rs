@@ -87,6 +87,16 @@ fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding
         return None;
     }
     let (parent_id, parents) = corpus.parents_of(email)?;
+    // A quote that is a parent's text word for word cannot differ from it:
+    // no need to read the messages again.
+    if email.quote_words_hash.is_some_and(|q| {
+        parents
+            .iter()
+            .filter_map(|&p| corpus.items[p].email.as_deref())
+            .any(|parent| parent.words_hash == q)
+    }) {
+        return None;
+    }
     let reply = corpus.content(index).ok()?;
     let quote = quoted_text(&reply.body)?;
     // With several copies of the parent, the one the quote fits best counts.

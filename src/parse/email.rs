@@ -29,7 +29,7 @@ use crate::parse::minhash;
 use crate::parse::normalize::{
     Normalized, body_line_refs, body_text, digest, normalize, normalized_fields,
 };
-use crate::parse::quote::{authored_text, has_quote};
+use crate::parse::quote::{authored_text, has_quote, quoted_text, words_hash};
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -187,6 +187,19 @@ pub struct EmailFacts {
         with = "crate::checkpoint::fields::minhash"
     )]
     pub minhash: Option<crate::parse::minhash::Signature>,
+    /// `quote::words_hash` of the body, and of the quoted text when there is
+    /// one: `quoted-text-mismatch` skips replies whose quote hashes like a
+    /// parent's body (journal only, like `minhash`).
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
+    pub words_hash: u64,
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
+    pub quote_words_hash: Option<u64>,
     /// Invalid encoded-words, 8-bit bytes in ASCII-only fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub header_problems: Vec<HeaderProblem>,
@@ -324,6 +337,8 @@ fn facts_of(
         has_quote: false,
         fingerprint: Default::default(),
         minhash: None,
+        words_hash: 0,
+        quote_words_hash: None,
         header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
         truncated: at.truncated,
@@ -354,6 +369,10 @@ fn facts_of(
     let text = body_text(message);
     let lines = body_line_refs(&text);
     facts.has_quote = has_quote(&lines);
+    facts.words_hash = words_hash(&lines);
+    if facts.has_quote {
+        facts.quote_words_hash = quoted_text(&lines).map(|q| words_hash(&q.words));
+    }
     facts.minhash = minhash::text_signature(&authored_text(&lines)).1;
     facts.content_sha256 = digest(
         &normalized_fields(message, &fields),

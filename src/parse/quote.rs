@@ -161,6 +161,29 @@ pub fn authored_text<S: AsRef<str>>(body: &[S]) -> String {
     out.join("\n")
 }
 
+/// A hash of the sequence `words(lines)` would return, without building it:
+/// equal hashes let `quoted-text-mismatch` skip re-reading a reply whose
+/// quote is its parent's text word for word (the common case). SipHash with
+/// keys drawn at random per process, so that no one can craft a forged quote
+/// that collides with its parent (hashes from a resumed run's journal were
+/// made with other keys: they never match, and the texts are compared in full).
+pub fn words_hash<S: AsRef<str>>(lines: &[S]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    let mut h = KEYS.get_or_init(Default::default).build_hasher();
+    let words = lines
+        .iter()
+        .flat_map(|l| l.as_ref().split_whitespace())
+        .map(|w| w.trim_start_matches('>'))
+        .filter(|w| !w.is_empty());
+    for word in words {
+        h.write(word.as_bytes());
+        h.write_u8(0xff);
+    }
+    h.finish()
+}
+
 /// Comparable words: whitespace-separated, quote markers dropped.
 pub fn words<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
     lines
@@ -178,6 +201,16 @@ mod tests {
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn words_hash_follows_the_words() {
+        let a = lines("> Hello  world\n>> again");
+        let b = lines("Hello world\n\nagain");
+        let c = lines("Hello world again!");
+        assert_eq!(words_hash(&a), words_hash(&b));
+        assert_ne!(words_hash(&a), words_hash(&c));
+        assert_eq!(words(&a), words(&b));
     }
 
     #[test]
