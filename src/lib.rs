@@ -140,24 +140,24 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         stats.reused = outputs.iter().flatten().count() as u64 - stats.read;
     }
     let complete = outputs.iter().all(Option::is_some);
-    let read: std::collections::HashSet<&str> = outputs
-        .iter()
-        .flatten()
-        .flat_map(|(out, _)| out.items.iter().map(|i| i.path.as_str()))
-        .chain(
-            outputs
-                .iter()
-                .flatten()
-                .flat_map(|(out, _)| out.errors.iter().map(|e| e.path.as_str())),
-        )
-        .collect();
+    // The files the report lists: all of them, or on interruption those read.
     let files: Vec<walk::FileEntry> = if complete {
-        walk.files.clone()
-    } else {
         walk.files
+    } else {
+        let read: std::collections::HashSet<&str> = outputs
             .iter()
+            .flatten()
+            .flat_map(|(out, _)| out.items.iter().map(|i| i.path.as_str()))
+            .chain(
+                outputs
+                    .iter()
+                    .flatten()
+                    .flat_map(|(out, _)| out.errors.iter().map(|e| e.path.as_str())),
+            )
+            .collect();
+        walk.files
+            .into_iter()
             .filter(|f| read.contains(f.path.as_str()))
-            .cloned()
             .collect()
     };
     let outputs: Vec<checkpoint::FileOutput> = outputs.into_iter().flatten().collect();

@@ -186,10 +186,8 @@ impl TextCache {
             if bytes >= TEXT_CACHE_BYTES {
                 break;
             }
-            let texts: Vec<(usize, Result<String, String>)> = chunk
-                .par_iter()
-                .map(|&i| (i, corpus.text(i)))
-                .collect();
+            let texts: Vec<(usize, Result<String, String>)> =
+                chunk.par_iter().map(|&i| (i, corpus.text(i))).collect();
             for (i, text) in texts {
                 if let Ok(text) = text {
                     bytes += text.len();

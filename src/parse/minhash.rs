@@ -182,7 +182,8 @@ mod tests {
 
     #[test]
     fn the_ascii_fast_path_finds_the_same_words() {
-        let text = "  Hello, World!\x0bThe (budget) is $5,000 -- don't\tpanic... \u{1}x \r\n\x0c end";
+        let text =
+            "  Hello, World!\x0bThe (budget) is $5,000 -- don't\tpanic... \u{1}x \r\n\x0c end";
         let slow: Vec<u64> = text
             .split_whitespace()
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))

@@ -78,7 +78,10 @@ pub fn normalize(
 }
 
 /// (name, normalised value) for From, To, Cc, Subject, Date.
-pub fn normalized_fields(message: &Message<'_>, fields: &[RawField]) -> Vec<(&'static str, String)> {
+pub fn normalized_fields(
+    message: &Message<'_>,
+    fields: &[RawField],
+) -> Vec<(&'static str, String)> {
     // Display names are left out: re-encoding (encoded-words, quoting) changes
     // them between copies; the addresses are what identifies a party.
     let addresses = |address: Option<&Address<'_>>| {

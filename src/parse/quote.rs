@@ -36,7 +36,8 @@ const SENT_LABELS: &[&str] = &[
 
 /// Whether the body holds quoted text at all (cheap; computed for every message).
 pub fn has_quote<S: AsRef<str>>(body: &[S]) -> bool {
-    body.iter().any(|l| l.as_ref().trim_start().starts_with('>'))
+    body.iter()
+        .any(|l| l.as_ref().trim_start().starts_with('>'))
         || outlook_block_start(body).is_some()
 }
 
