@@ -165,6 +165,9 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let mut items = walk.items;
     let mut errors = walk.errors;
     let mut findings = Vec::new();
+    // Sized once: growing a vector of a million items by doubling holds two
+    // copies of it at the moment of each move.
+    items.reserve_exact(outputs.iter().map(|(out, _)| out.items.len()).sum());
     for (mut out, mut f) in outputs {
         items.append(&mut out.items);
         errors.append(&mut out.errors);
