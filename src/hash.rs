@@ -61,16 +61,20 @@ pub fn hash_tree(
 fn hash_file(entry: &FileEntry, progress: &Progress) -> Result<String, String> {
     let mut file = open_evidence(&entry.abs).map_err(|e| format!("cannot open: {e}"))?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("read failed: {e}")),
-        };
-        hasher.update(&buf[..n]);
-        progress.bytes_read(n as u64);
-    }
+    // The worker's reusable buffer: a fresh zeroed megabyte per file cost
+    // more than hashing a small file (half the time on 300,000 emails).
+    crate::read::with_buffer(1 << 20, |buf| {
+        loop {
+            let n = match file.read(buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(format!("read failed: {e}")),
+            };
+            hasher.update(&buf[..n]);
+            progress.bytes_read(n as u64);
+        }
+        Ok(())
+    })?;
     Ok(hex(&hasher.finalize()))
 }

@@ -79,11 +79,21 @@ pub fn read_file(entry: &FileEntry, cfg: &Config, progress: &(dyn Fn(u64) + Sync
     // fresh megabyte per file costs more than reading a small file.
     // Taken out of the thread-local rather than borrowed: rayon may run
     // another file on this thread while an mbox waits for its batch.
+    with_buffer(cfg.limits.read_buffer.max(SNIFF_LEN), |buf| {
+        read_into(entry, cfg, progress, buf, file)
+    })
+}
+
+/// Runs `f` with this worker thread's read buffer, at least `len` bytes long
+/// (zeroed once, when it first grows; never per file).
+pub(crate) fn with_buffer<R>(len: usize, f: impl FnOnce(&mut [u8]) -> R) -> R {
     let mut buf = READ_BUFFER.with(|b| b.take());
-    buf.resize(cfg.limits.read_buffer.max(SNIFF_LEN), 0);
-    let out = read_into(entry, cfg, progress, &mut buf, file);
+    if buf.len() < len {
+        buf.resize(len, 0);
+    }
+    let result = f(&mut buf[..len]);
     READ_BUFFER.with(|b| b.replace(buf));
-    out
+    result
 }
 
 thread_local! {
