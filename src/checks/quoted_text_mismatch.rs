@@ -114,9 +114,7 @@ fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding
             best = Some((comparison, p, patch));
         }
     }
-    let Some((comparison, parent_index, patch)) = best else {
-        return None;
-    };
+    let (comparison, parent_index, patch) = best?;
     if comparison.passages.is_empty() || comparison.coverage() < 0.5 {
         return None;
     }
