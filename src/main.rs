@@ -230,20 +230,34 @@ fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
     }
-    if let Some(dest) = &outputs.json {
-        write_dest(dest, |w| report.write_json(w))?;
-    }
-    if let Some(dest) = &outputs.jsonl {
-        write_dest(dest, |w| report.write_jsonl(w))?;
-    }
-    if let Some(path) = &outputs.html {
-        let page = html::render(report);
-        write_file(path, |w| w.write_all(page.as_bytes()))?;
-    }
-    if let Some(path) = &outputs.manifest {
-        write_file(path, |w| w.write_all(&report.manifest))?;
-    }
-    Ok(())
+    // The HTML page is built on a second thread while the JSON is written:
+    // both only read the report, and on a large dump each takes seconds.
+    std::thread::scope(|scope| {
+        let html_done = outputs.html.as_ref().map(|path| {
+            scope.spawn(move || {
+                let page = html::render(report);
+                write_file(path, |w| w.write_all(page.as_bytes()))
+            })
+        });
+        let rest = (|| {
+            if let Some(dest) = &outputs.json {
+                write_dest(dest, |w| report.write_json(w))?;
+            }
+            if let Some(dest) = &outputs.jsonl {
+                write_dest(dest, |w| report.write_jsonl(w))?;
+            }
+            if let Some(path) = &outputs.manifest {
+                write_file(path, |w| w.write_all(&report.manifest))?;
+            }
+            Ok(())
+        })();
+        let html = match html_done.map(|h| h.join()) {
+            None => Ok(()),
+            Some(Ok(result)) => result,
+            Some(Err(payload)) => std::panic::resume_unwind(payload),
+        };
+        rest.and(html)
+    })
 }
 
 fn write_dest(dest: &Dest, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
