@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::domain::{address_domain, org_domain};
@@ -392,16 +393,17 @@ pub fn sender_key(email: &EmailFacts) -> Option<String> {
 
 pub fn build(items: &[Item]) -> Profiles {
     let mut profiles = Profiles::default();
-    let mut raw: Vec<(usize, String, Features)> = Vec::new();
-    for i in representatives(items) {
-        let Some(email) = items[i].email.as_deref() else {
-            continue;
-        };
-        let Some(sender) = sender_key(email) else {
-            continue;
-        };
-        raw.push((i, sender, features(email)));
-    }
+    // Each message's features on its own (in parallel, in item order), then
+    // the grouping below.
+    let representatives = representatives(items);
+    let mut raw: Vec<(usize, String, Features)> = representatives
+        .par_iter()
+        .filter_map(|&i| {
+            let email = items[i].email.as_deref()?;
+            let sender = sender_key(email)?;
+            Some((i, sender, features(email)))
+        })
+        .collect();
     // Group by sender, choose each sender's daylight-saving rule, then count.
     let mut by_sender: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (n, (_, sender, _)) in raw.iter().enumerate() {
