@@ -175,17 +175,7 @@ fn run_scan(args: &ScanArgs, argv: Vec<String>) -> Result<ExitCode> {
     let write_start = std::time::Instant::now();
     write_outputs(&report, &outputs)?;
     leakprov::progress::timing("write reports", write_start);
-    if std::env::var_os("LEAKPROV_TIMINGS").is_some() {
-        // Peak resident memory of the whole run (docs/performance.md,
-        // tests/limits.rs): the kernel's high-water mark, not a sample.
-        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM:")) {
-            eprintln!(
-                "leakprov: timing: peak memory {}",
-                hwm["VmHWM:".len()..].trim()
-            );
-        }
-    }
+    leakprov::progress::peak_memory();
     if !report.complete {
         eprintln!(
             "leakprov: interrupted: partial report written (\"complete\": false, {} of the files read)",

@@ -87,18 +87,28 @@ pub fn timing(phase: &str, started: std::time::Instant) {
     if std::env::var_os("LEAKPROV_TIMINGS").is_none() {
         return;
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_string())
-            .unwrap_or_else(|| "?".into())
-    };
     eprintln!(
         "leakprov: timing: {phase} {:.3} s (rss {}, peak {})",
         started.elapsed().as_secs_f64(),
-        field("VmRSS:"),
-        field("VmHWM:")
+        memory_field("VmRSS:"),
+        memory_field("VmHWM:")
     );
+}
+
+/// `LEAKPROV_TIMINGS=1`: the run's peak resident memory (the kernel's
+/// high-water mark, not a sample), read by tests/limits.rs.
+pub fn peak_memory() {
+    if std::env::var_os("LEAKPROV_TIMINGS").is_some() {
+        eprintln!("leakprov: timing: peak memory {}", memory_field("VmHWM:"));
+    }
+}
+
+/// A memory line of /proc/self/status ("123456 kB"), or "?".
+fn memory_field(name: &str) -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(name))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| "?".into())
 }

@@ -6,7 +6,7 @@ use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use common::{finding_keys, leakprov, run, scan_json, stable};
+use common::{finding_keys, leakprov, run, scan_json, sha256_hex, stable};
 use serde_json::Value;
 
 const FORGED: &str = "From: Alice Martin <alice@example.fr>\r\nTo: bob@example.com\r\nSubject: Budget\r\nDate: Mon, 2 May 2017 09:14:01 +0200\r\nMessage-ID: <1@example.fr>\r\n\r\nThe budget is 4,8 M€.\r\n";
@@ -109,14 +109,6 @@ fn default_outputs_and_manifest_verifies() {
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("date-weekday-mismatch"));
     assert!(html.contains("Content-Security-Policy"));
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]

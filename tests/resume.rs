@@ -11,7 +11,7 @@ mod fixtures;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::leakprov;
+use common::{leakprov, sha256_hex};
 use serde_json::Value;
 
 const JOURNAL: &str = "checkpoint/journal.jsonl";
@@ -275,14 +275,6 @@ fn a_file_changed_after_the_interruption_is_read_again() {
     for check in ["date-weekday-mismatch", "exact-duplicate"] {
         assert!(by_check[check].as_u64() > Some(0), "{check}: {by_check}");
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]

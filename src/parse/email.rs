@@ -713,6 +713,10 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
     }
 
     fn parse_with(raw: &[u8], limits: Limits) -> Output {
+        parse_facts_with(raw, limits).1
+    }
+
+    fn parse_facts_with(raw: &[u8], limits: Limits) -> (EmailFacts, Output) {
         let mut out = Output::default();
         let locator = Locator::root();
         let at = At {
@@ -723,8 +727,8 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         };
         let mut cfg = Config::new(".".into());
         cfg.limits = limits;
-        parse_email(raw, at, &cfg, &mut out).unwrap();
-        out
+        let facts = parse_email(raw, at, &cfg, &mut out).unwrap();
+        (facts, out)
     }
 
     #[test]
@@ -766,17 +770,7 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
             max_header_fields: 3,
             ..Limits::default()
         };
-        let mut out = Output::default();
-        let locator = Locator::root();
-        let at = At {
-            path: "x.eml",
-            locator: &locator,
-            source: Source::File,
-            truncated: false,
-        };
-        let mut cfg = Config::new(".".into());
-        cfg.limits = limits;
-        let facts = parse_email(MSG, at, &cfg, &mut out).unwrap();
+        let (facts, out) = parse_facts_with(MSG, limits);
         assert!(facts.truncated);
         assert_eq!(facts.header_names.len(), 3);
         assert!(

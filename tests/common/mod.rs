@@ -60,3 +60,12 @@ pub fn finding_keys(report: &Value) -> Vec<(String, String, Option<String>)> {
         })
         .collect()
 }
+
+/// Lower-case hex SHA-256 of `bytes`, as the report writes it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
