@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::checkpoint::spill::SpillRef;
 use crate::parse::document::DocumentFacts;
 use crate::parse::email::EmailFacts;
 
@@ -242,6 +243,10 @@ pub struct Item {
     /// Metadata of an office document, PDF, image or archive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Box<DocumentFacts>>,
+    /// Where the item's full form waits once it is slimmed (`slim`)
+    /// (runtime only: a place in this run's journal).
+    #[serde(skip)]
+    pub spill: Option<SpillRef>,
 }
 
 impl Item {
@@ -259,6 +264,17 @@ impl Item {
             content_type: None,
             email: None,
             document: None,
+            spill: None,
+        }
+    }
+
+    /// Drops the facts only the report shows (and what item checks read),
+    /// once the full item is journaled at `at`: what stays is what the corpus
+    /// passes and the report's page read for every item.
+    pub fn slim(&mut self, at: SpillRef) {
+        self.spill = Some(at);
+        if let Some(email) = self.email.as_deref_mut() {
+            email.slim();
         }
     }
 

@@ -62,20 +62,27 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let read_start = std::time::Instant::now();
     let walk = walk::walk(&cfg.root);
     let total_bytes: u64 = walk.files.iter().map(|f| f.size).sum();
+    // Every scan journals: the journal is where full items wait for the
+    // report while the corpus passes work on slim ones (`checkpoint::spill`).
     let (journal, mut prior, mut checkpoint_stats) = match &cfg.checkpoint {
         Some(cp) => {
             let (journal, prior, stats) = checkpoint::Journal::open(cp, cfg)?;
             (Some(journal), prior, Some(stats))
         }
-        None => (None, checkpoint::Prior::default(), None),
+        None => (
+            checkpoint::Journal::temporary(cfg),
+            checkpoint::Prior::default(),
+            None,
+        ),
     };
     // Files an earlier run finished and that have not changed since: their
     // output comes from the journal, in walk order like the rest.
-    let journaled: Vec<Option<checkpoint::FileOutput>> = if prior.is_empty() {
-        walk.files.iter().map(|_| None).collect()
-    } else {
-        walk.files.iter().map(|f| prior.take(f)).collect()
-    };
+    let journaled: Vec<Option<(checkpoint::FileOutput, checkpoint::spill::Line)>> =
+        if prior.is_empty() {
+            walk.files.iter().map(|_| None).collect()
+        } else {
+            walk.files.iter().map(|f| prior.take(f)).collect()
+        };
     drop(prior);
     let stop_after = test_stop_after();
     let fresh = std::sync::atomic::AtomicU64::new(0);
@@ -91,9 +98,10 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
             .par_iter()
             .zip(journaled.into_par_iter())
             .map(|(file, journaled)| {
-                if let Some(output) = journaled {
+                if let Some((mut output, line)) = journaled {
                     progress.bytes_read(file.size);
                     progress.file_done();
+                    slim(&mut output.0.items, line);
                     return Some(output);
                 }
                 if cfg.stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -111,7 +119,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     (out, findings)
                 }));
                 progress.file_done();
-                let output = result.unwrap_or_else(|payload| {
+                let mut output = result.unwrap_or_else(|payload| {
                     let mut out = parse::Output::default();
                     out.errors.push(error::ItemError::new(
                         &file.path,
@@ -123,8 +131,8 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     ));
                     (out, Vec::new())
                 });
-                if let Some(journal) = &journal {
-                    journal.record(file, &output);
+                if let Some(line) = journal.as_ref().and_then(|j| j.record(file, &output)) {
+                    slim(&mut output.0.items, line);
                 }
                 let done = fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if stop_after.is_some_and(|n| done >= n) {
@@ -134,6 +142,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
             })
             .collect()
     });
+    let spill = journal.as_ref().and_then(checkpoint::Journal::spill);
     drop(journal);
     if let Some(stats) = &mut checkpoint_stats {
         stats.read = fresh.load(std::sync::atomic::Ordering::Relaxed);
@@ -224,7 +233,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
             manifest_sha256: hex(&Sha256::digest(&manifest)),
         },
         summary,
-        items,
+        items: report::Items::new(items, spill),
         findings,
         errors,
         profiles,
@@ -233,6 +242,16 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         manifest,
         checkpoint: checkpoint_stats,
     })
+}
+
+/// Slims a file's items once they are journaled at `line` (`Item::slim`).
+fn slim(items: &mut [item::Item], line: checkpoint::spill::Line) {
+    for (index, item) in items.iter_mut().enumerate() {
+        item.slim(checkpoint::spill::SpillRef {
+            line,
+            index: index as u32,
+        });
+    }
 }
 
 /// Test hook, debug builds only: `LEAKPROV_TEST_STOP_AFTER=N` stops the scan

@@ -225,7 +225,8 @@ fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
     std::thread::scope(|scope| {
         let html_done = outputs.html.as_ref().map(|path| {
             scope.spawn(move || {
-                let page = html::render(report);
+                let page = html::render(report)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
                 write_file(path, |w| w.write_all(page.as_bytes()))
             })
         });

@@ -326,3 +326,59 @@ fn hostile_tree_finishes_and_lists_everything() {
     // Nothing from /etc was read.
     assert!(!listed.iter().any(|p| p.starts_with("outside/")));
 }
+
+/// Full items wait in the journal while the corpus passes run on slim ones
+/// (`checkpoint::spill`): the report is the same whether they wait in the
+/// checkpoint folder, in an unnamed temporary file, or (the temporary folder
+/// lying inside the dump, where nothing may be written) in memory.
+#[test]
+fn items_are_reported_in_full_wherever_they_wait() {
+    let dump = small_dump();
+    let with_received = format!(
+        "Received: from mx.example.com by mail.example.fr; Mon, 2 May 2017 09:15:00 +0200\r\nX-Mailer: Microsoft Outlook 16.0\r\n{FORGED}"
+    );
+    fs::write(dump.path().join("alice/Inbox/3.eml"), with_received).unwrap();
+    let (_, in_temp_file) = scan_json(dump.path(), &[]);
+    let message = in_temp_file["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == "alice/Inbox/3.eml")
+        .unwrap();
+    assert_eq!(message["email"]["received"][0]["by"], "mail.example.fr");
+    assert!(
+        message["email"]["header_names"]
+            .as_array()
+            .unwrap()
+            .contains(&"X-Mailer".into())
+    );
+    assert_eq!(message["email"]["fingerprint"]["client"], "Outlook");
+
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("rep");
+    run(leakprov()
+        .arg("scan")
+        .arg(dump.path())
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet"));
+    let in_checkpoint: Value =
+        serde_json::from_slice(&fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(stable(in_checkpoint), stable(in_temp_file.clone()));
+
+    let inside = dump.path().join("alice");
+    let out = leakprov()
+        .arg("scan")
+        .arg(dump.path())
+        .args(["--json", "-", "--quiet"])
+        .env("TMPDIR", &inside)
+        .output()
+        .unwrap();
+    let in_memory: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stable(in_memory), stable(in_temp_file));
+    assert_eq!(
+        fs::read_dir(&inside).unwrap().count(),
+        1,
+        "nothing written in the dump"
+    );
+}

@@ -15,8 +15,13 @@
 //! On resume a file is taken from the journal only when its size, mtime and
 //! ctime still match and its earlier reading produced its item (a file that
 //! could not be opened or read is tried again); every other file is read.
+//!
+//! The journal is also where the full items wait for the report (see
+//! `spill`): a scan without a checkpoint folder journals to an unnamed
+//! temporary file for that alone.
 
 pub mod fields;
+pub mod spill;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, OpenOptions};
@@ -135,6 +140,9 @@ struct EntryRef<'a> {
 /// One journal line, as read back.
 #[derive(Deserialize)]
 struct Entry {
+    /// Where the line is in the journal (not in the line itself).
+    #[serde(skip)]
+    line: spill::Line,
     path: String,
     size: u64,
     mtime_ns: i64,
@@ -152,8 +160,9 @@ pub struct Prior {
 
 impl Prior {
     /// The journaled output of `file`, if the journal holds it, the file is
-    /// unchanged since (size, mtime, ctime), and its item was read then.
-    pub fn take(&mut self, file: &FileEntry) -> Option<FileOutput> {
+    /// unchanged since (size, mtime, ctime), and its item was read then; with
+    /// the journal line it came from.
+    pub fn take(&mut self, file: &FileEntry) -> Option<(FileOutput, spill::Line)> {
         let entry = self.entries.remove(&file.path)?;
         let unchanged = entry.size == file.size
             && entry.mtime_ns == file.mtime_ns
@@ -171,7 +180,7 @@ impl Prior {
             items: entry.items,
             errors: entry.errors,
         };
-        Some((output, entry.findings))
+        Some(((output, entry.findings), entry.line))
     }
 
     pub fn len(&self) -> usize {
@@ -203,8 +212,11 @@ pub struct Stats {
 /// The journal being written.
 pub struct Journal {
     path: PathBuf,
-    /// `None` once a write failed: the scan goes on without a journal.
-    file: Mutex<Option<File>>,
+    /// The file and the length of its whole lines (where the next line
+    /// starts); `None` once a write failed: the scan goes on without a journal.
+    file: Mutex<Option<(File, u64)>>,
+    /// A read-only handle on the same file, for `spill`.
+    reader: Option<File>,
 }
 
 thread_local! {
@@ -234,9 +246,11 @@ impl Journal {
                 .with_context(|| format!("cannot reopen the checkpoint {}", path.display()))?;
             stats.resumed = true;
             stats.damaged_lines = damaged;
+            let reader = File::open(&path).ok();
             let journal = Journal {
                 path,
-                file: Mutex::new(Some(file)),
+                file: Mutex::new(Some((file, keep))),
+                reader,
             };
             return Ok((journal, prior, stats));
         }
@@ -247,17 +261,49 @@ impl Journal {
         let file = File::create(&path)
             .and_then(|mut f| f.write_all(&line).map(|()| f))
             .with_context(|| format!("cannot write the checkpoint {}", path.display()))?;
+        let reader = File::open(&path).ok();
         let journal = Journal {
             path,
-            file: Mutex::new(Some(file)),
+            file: Mutex::new(Some((file, line.len() as u64))),
+            reader,
         };
         Ok((journal, Prior::default(), stats))
     }
 
-    /// Appends what `file` yielded. A failure to write is reported once on
-    /// stderr and ends the journal, not the scan: a later resume then reads the
-    /// files it lacks.
-    pub fn record(&self, file: &FileEntry, output: &FileOutput) {
+    /// A journal that only holds items for the report (`spill`), in an
+    /// unnamed temporary file that disappears with the process: for scans
+    /// without a checkpoint folder. `None` when no temporary file can be made,
+    /// or when the temporary folder lies inside the dump (nothing is ever
+    /// written there): the items then stay in memory.
+    pub fn temporary(cfg: &Config) -> Option<Journal> {
+        let tmp = std::env::temp_dir();
+        let inside_dump = match (tmp.canonicalize(), cfg.root.canonicalize()) {
+            (Ok(tmp), Ok(root)) => tmp.starts_with(root),
+            _ => true,
+        };
+        if inside_dump {
+            return None;
+        }
+        let file = tempfile::tempfile_in(&tmp).ok()?;
+        let reader = file.try_clone().ok();
+        Some(Journal {
+            path: tmp.join("(unnamed temporary file)"),
+            file: Mutex::new(Some((file, 0))),
+            reader,
+        })
+    }
+
+    /// Reads back the items this journal holds, when it can be read.
+    pub fn spill(&self) -> Option<spill::Spill> {
+        let file = self.reader.as_ref()?.try_clone().ok()?;
+        Some(spill::Spill::new(file))
+    }
+
+    /// Appends what `file` yielded and tells where its line is. A failure to
+    /// write is reported once on stderr and ends the journal, not the scan: a
+    /// later resume then reads the files it lacks, and this run keeps the
+    /// later files' items in memory.
+    pub fn record(&self, file: &FileEntry, output: &FileOutput) -> Option<spill::Line> {
         let (out, findings) = output;
         let entry = EntryRef {
             path: &file.path,
@@ -274,9 +320,16 @@ impl Journal {
             let serialised = fields::in_journal(|| serde_json::to_writer(&mut line, &entry));
             line.push(b'\n');
             let mut journal = self.file.lock().unwrap_or_else(|e| e.into_inner());
+            let mut at = None;
             let written = match (serialised, journal.as_mut()) {
                 (_, None) => Ok(()),
-                (Ok(()), Some(f)) => f.write_all(&line),
+                (Ok(()), Some((f, end))) => f.write_all(&line).map(|()| {
+                    at = Some(spill::Line {
+                        offset: *end,
+                        len: line.len() as u64,
+                    });
+                    *end += line.len() as u64;
+                }),
                 (Err(e), Some(_)) => Err(e.into()),
             };
             if let Err(e) = written {
@@ -293,7 +346,8 @@ impl Journal {
                 line = Vec::new();
             }
             cell.replace(line);
-        });
+            at
+        })
     }
 }
 
@@ -343,9 +397,14 @@ fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
             damaged += 1;
             break;
         }
+        let at = spill::Line {
+            offset: whole,
+            len: n,
+        };
         whole += n;
         match serde_json::from_slice::<Entry>(&line) {
-            Ok(entry) => {
+            Ok(mut entry) => {
+                entry.line = at;
                 prior.entries.insert(entry.path.clone(), entry);
             }
             Err(_) => damaged += 1,

@@ -86,14 +86,15 @@ fn a_journal_line_reads_back_every_fact() {
         resume: false,
     };
     let (journal, _, _) = Journal::open(&cp, &cfg).unwrap();
-    journal.record(&file, &output);
+    let line = journal.record(&file, &output).expect("journaled");
     drop(journal);
     cfg.checkpoint = Some(Checkpoint { resume: true, ..cp });
     let cp = cfg.checkpoint.clone().unwrap();
     let (_, mut prior, stats) = Journal::open(&cp, &cfg).unwrap();
     assert!(stats.resumed);
     assert_eq!(prior.len(), 1);
-    let back = prior.take(&file).expect("the unchanged file");
+    let (back, line_back) = prior.take(&file).expect("the unchanged file");
+    assert_eq!(line_back, line, "the line is found where it was written");
 
     // The report's JSON is unchanged, and so is every hidden fact.
     assert_eq!(report_json(&back), report_json(&output));
@@ -222,12 +223,72 @@ fn no_fact_is_skipped_outright() {
     for entry in std::fs::read_dir(Path::new(src).join("parse")).unwrap() {
         files.push(entry.unwrap().path());
     }
+    // Only runtime state may be skipped, and says so on the line above:
+    // where a slim item's full form is, and what is recomputed from facts.
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        assert!(
-            !text.contains("#[serde(skip)]"),
-            "{}: use #[serde(default, skip_serializing_if = \"crate::checkpoint::fields::journal_only\")] so the checkpoint keeps the field",
-            file.display()
-        );
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            let runtime = n > 0 && lines[n - 1].contains("(runtime only:");
+            assert!(
+                !line.contains("#[serde(skip)]") || runtime,
+                "{}:{}: use #[serde(default, skip_serializing_if = \"crate::checkpoint::fields::journal_only\")] so the checkpoint keeps the field",
+                file.display(),
+                n + 1
+            );
+        }
     }
+}
+
+#[test]
+fn slimmed_items_read_back_in_full_from_the_journal() {
+    let dump = tempfile::tempdir().unwrap();
+    let cfg = config(dump.path());
+    let (file, output) = worker_output(dump.path(), &cfg);
+    let journal = Journal::temporary(&cfg).expect("a temporary journal");
+    // Another file's line first, so that the offset is not zero.
+    journal.record(&file, &output).unwrap();
+    let line = journal.record(&file, &output).unwrap();
+    assert!(line.offset > 0 && line.len > 0);
+    let spill = journal.spill().unwrap();
+    drop(journal);
+
+    let full = output.0.items.clone();
+    let mut slim = full.clone();
+    for (index, item) in slim.iter_mut().enumerate() {
+        item.slim(spill::SpillRef {
+            line,
+            index: index as u32,
+        });
+    }
+    let email = slim.iter().find_map(|i| i.email.as_deref()).unwrap();
+    assert!(email.received.is_empty() && email.header_names.is_empty());
+    assert!(email.dkim[0].h.is_empty() && email.dkim[0].signature == "pass");
+    let derived = email
+        .derived
+        .as_deref()
+        .expect("kept for the corpus passes");
+    let email_full = full.iter().find_map(|i| i.email.as_deref()).unwrap();
+    assert_eq!(derived.hops, email_full.received.len());
+
+    // Read back one by one (report order) and by index (the page's full view).
+    let mut reader = spill::Reader::new(Some(&spill));
+    let json = |items: &[&Item]| serde_json::to_string(items).unwrap();
+    let back: Vec<Item> = slim
+        .iter()
+        .map(|i| reader.full(i).unwrap().into_owned())
+        .collect();
+    assert_eq!(
+        json(&back.iter().collect::<Vec<_>>()),
+        json(&full.iter().collect::<Vec<_>>())
+    );
+    let picked = spill::full_items(Some(&spill), &slim, [1, 0, 1]).unwrap();
+    assert_eq!(picked.len(), 2);
+    assert_eq!(json(&[&picked[&0]]), json(&[&full[0]]));
+    // Without a spill the slim item is all there is.
+    let mut none = spill::Reader::new(None);
+    let e = slim.iter().position(|i| i.email.is_some()).unwrap();
+    let same = none.full(&slim[e]).unwrap();
+    assert!(matches!(same, std::borrow::Cow::Borrowed(_)));
+    assert!(same.email.as_deref().unwrap().received.is_empty());
 }

@@ -41,11 +41,7 @@ replies with parents in the real-mail corpus. Tolerance: `--reply-skew-minutes`.
 fn earliest_time(item: &Item) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
     let email = item.email.as_deref()?;
     let date = email.date.as_ref()?.parsed.as_ref()?.instant()?;
-    let first_hop = email
-        .received
-        .iter()
-        .rev()
-        .find_map(|h| h.parsed.as_ref()?.instant());
+    let first_hop = email.derived().first_hop_at;
     Some((date, first_hop))
 }
 

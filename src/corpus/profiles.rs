@@ -226,8 +226,8 @@ pub fn features(email: &EmailFacts) -> Features {
 }
 
 /// A message's feature values by name, for `item.email.fingerprint`.
-pub fn fingerprint(email: &EmailFacts) -> BTreeMap<&'static str, String> {
-    let mut f = features(email);
+pub fn fingerprint(features: &Features) -> BTreeMap<&'static str, String> {
+    let mut f = features.clone();
     if let Some(offset) = f.offset {
         f.values[TIME_ZONE] = Some(format_offset(offset));
     }
@@ -370,7 +370,11 @@ fn representatives(items: &[Item]) -> Vec<usize> {
             None => out.push(i),
             Some(id) => {
                 let slot = by_id.entry(id).or_insert(i);
-                let hops = |j: usize| items[j].email.as_deref().map_or(0, |e| e.received.len());
+                let hops = |j: usize| {
+                    items[j].email.as_deref().map_or(0, |e| {
+                        e.derived.as_deref().map_or(e.received.len(), |d| d.hops)
+                    })
+                };
                 if hops(i) > hops(*slot) {
                     *slot = i;
                 }
@@ -401,7 +405,7 @@ pub fn build(items: &[Item]) -> Profiles {
         .filter_map(|&i| {
             let email = items[i].email.as_deref()?;
             let sender = sender_key(email)?;
-            Some((i, sender, features(email)))
+            Some((i, sender, email.derived().into_owned().features))
         })
         .collect();
     // Group by sender, choose each sender's daylight-saving rule, then count.

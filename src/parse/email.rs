@@ -209,6 +209,65 @@ pub struct EmailFacts {
     /// The message was larger than the parse limit: only its start was parsed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// What the corpus passes read from facts that `slim` drops, computed
+    /// from the full facts (runtime only: recomputed from a journal's facts).
+    #[serde(skip)]
+    pub derived: Option<Box<Derived>>,
+}
+
+/// Facts derived from the Received chain and the header names, kept when
+/// those are dropped (`EmailFacts::slim`).
+#[derive(Debug, Clone)]
+pub struct Derived {
+    /// This message's sender-profile features (`corpus::profiles::features`).
+    pub features: crate::corpus::profiles::Features,
+    /// How many Received headers the message has.
+    pub hops: usize,
+    /// The instant of the first hop (the bottom-most Received header that
+    /// has a readable date).
+    pub first_hop_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Derived {
+    pub fn of(email: &EmailFacts) -> Derived {
+        Derived {
+            features: crate::corpus::profiles::features(email),
+            hops: email.received.len(),
+            first_hop_at: email
+                .received
+                .iter()
+                .rev()
+                .find_map(|h| h.parsed.as_ref()?.instant()),
+        }
+    }
+}
+
+impl EmailFacts {
+    /// `derived`, or computed now when the facts do not carry it (tests,
+    /// facts read back from a journal).
+    pub fn derived(&self) -> Cow<'_, Derived> {
+        match &self.derived {
+            Some(d) => Cow::Borrowed(d),
+            None => Cow::Owned(Derived::of(self)),
+        }
+    }
+
+    /// Drops what only item checks and the report's full view read: the
+    /// Received chain, header names, header problems, repeated headers and
+    /// most DKIM tags (see `Item::slim`). `derived` keeps what the corpus
+    /// passes need of them.
+    pub fn slim(&mut self) {
+        if self.derived.is_none() {
+            self.derived = Some(Box::new(Derived::of(self)));
+        }
+        self.received = Vec::new();
+        self.header_names = Vec::new();
+        self.header_problems = Vec::new();
+        self.repeated_headers = Vec::new();
+        for d in &mut self.dkim {
+            d.slim();
+        }
+    }
 }
 
 /// RFC 5322 3.6: fields that may occur at most once in a message.
@@ -342,6 +401,7 @@ fn facts_of(
         header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
         truncated: at.truncated,
+        derived: None,
     };
     for (field, header) in fields.iter().zip(message.headers()) {
         if field.is("received") {
@@ -379,7 +439,9 @@ fn facts_of(
         &lines,
         &attachment_hashes,
     );
-    facts.fingerprint = crate::corpus::profiles::fingerprint(&facts);
+    let derived = Derived::of(&facts);
+    facts.fingerprint = crate::corpus::profiles::fingerprint(&derived.features);
+    facts.derived = Some(Box::new(derived));
     facts
 }
 

@@ -87,8 +87,10 @@ pub fn content_security_policy() -> String {
     )
 }
 
-pub fn render(report: &Report) -> String {
-    let data = page::build(report);
+/// The page; fails only when slimmed items cannot be read back from the
+/// journal (`checkpoint::spill`).
+pub fn render(report: &Report) -> std::io::Result<String> {
+    let data = page::build(report).map_err(std::io::Error::other)?;
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "null".to_string());
     drop(data);
     let mut h = String::with_capacity(json.len() + CSS.len() + APP.len() + 16 * 1024);
@@ -164,7 +166,7 @@ script, which this browser does not run. {} findings on {} items are in <code>re
     h.push_str("</script>\n<script>");
     h.push_str(APP);
     h.push_str("</script>\n</body></html>\n");
-    h
+    Ok(h)
 }
 
 /// `1234567` -> `1,234,567`.

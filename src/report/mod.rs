@@ -12,6 +12,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::checkpoint::spill::{Reader, Spill};
 use crate::corpus::profiles::Profile;
 use crate::error::ItemError;
 use crate::finding::{Finding, Severity};
@@ -36,7 +37,7 @@ pub struct Report {
     pub tool: Tool,
     pub scan: ScanInfo,
     pub summary: Summary,
-    pub items: Vec<Item>,
+    pub items: Items,
     pub findings: Vec<Finding>,
     pub errors: Vec<ItemError>,
     /// Fingerprints of senders with at least `--min-profile` messages.
@@ -51,6 +52,51 @@ pub struct Report {
     /// How the scan used its checkpoint journal (for stderr; not in the report).
     #[serde(skip)]
     pub checkpoint: Option<crate::checkpoint::Stats>,
+}
+
+/// The report's items: slim in memory, written in full (`checkpoint::spill`).
+#[derive(Debug)]
+pub struct Items {
+    list: Vec<Item>,
+    spill: Option<Spill>,
+}
+
+impl Items {
+    pub fn new(list: Vec<Item>, spill: Option<Spill>) -> Self {
+        Items { list, spill }
+    }
+
+    /// The full forms of the items at `indices` (slimmed ones read back).
+    pub fn full(
+        &self,
+        indices: impl IntoIterator<Item = usize>,
+    ) -> Result<BTreeMap<usize, Item>, String> {
+        crate::checkpoint::spill::full_items(self.spill.as_ref(), &self.list, indices)
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = [Item];
+
+    fn deref(&self) -> &[Item] {
+        &self.list
+    }
+}
+
+impl Serialize for Items {
+    /// Each item in full, read back from the journal when it was slimmed.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut reader = Reader::new(self.spill.as_ref());
+        let mut seq = s.serialize_seq(Some(self.list.len()))?;
+        for item in &self.list {
+            let full = reader
+                .full(item)
+                .map_err(|e| S::Error::custom(format!("{}: {e}", item.path)))?;
+            seq.serialize_element(full.as_ref())?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -211,7 +211,7 @@ struct EmailView<'a> {
     fp: Vec<u32>,
     /// Every fact, for items with findings.
     #[serde(skip_serializing_if = "Option::is_none")]
-    x: Option<&'a EmailFacts>,
+    x: Option<Cow<'a, EmailFacts>>,
 }
 
 #[derive(Serialize)]
@@ -287,7 +287,13 @@ fn source_name(source: Source) -> String {
     }
 }
 
-fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> EmailView<'a> {
+/// `full`: every fact of the message, when the page shows them (the slim
+/// item in memory lacks some: see `Item::slim`).
+fn email_view<'a>(
+    email: &'a EmailFacts,
+    full: Option<EmailFacts>,
+    strings: &mut Strings,
+) -> EmailView<'a> {
     let client = email
         .x_mailer
         .as_deref()
@@ -334,7 +340,7 @@ fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> E
             .map(|b| strings.add(&form(b))),
         dk: email.dkim.iter().map(dkim_view).collect(),
         fp: fingerprint(email, strings),
-        x: full.then_some(email),
+        x: full.map(Cow::Owned),
     }
 }
 
@@ -354,7 +360,7 @@ fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> Vec<u32> {
     out
 }
 
-fn item_view<'a>(item: &'a Item, flagged: bool, strings: &mut Strings) -> ItemView<'a> {
+fn item_view<'a>(item: &'a Item, full: Option<Item>, strings: &mut Strings) -> ItemView<'a> {
     let doc = pick(item, &["document"]).remove("document");
     ItemView {
         p: &item.path,
@@ -369,7 +375,7 @@ fn item_view<'a>(item: &'a Item, flagged: bool, strings: &mut Strings) -> ItemVi
         e: item
             .email
             .as_deref()
-            .map(|e| email_view(e, flagged, strings)),
+            .map(|e| email_view(e, full.and_then(|f| f.email).map(|b| *b), strings)),
         doc,
     }
 }
@@ -391,13 +397,12 @@ fn stub_view<'a>(ranked: &Ranked<'a>, strings: &mut Strings) -> ItemView<'a> {
     }
 }
 
-pub fn build(report: &Report) -> Page<'_> {
+/// The page's data; fails only when slimmed items cannot be read back.
+pub fn build(report: &Report) -> Result<Page<'_>, String> {
     let ranked = rank(&report.items, &report.findings);
-    let full: HashSet<usize> = ranked
-        .iter()
-        .take(MAX_FULL)
-        .filter_map(|r| r.item)
-        .collect();
+    let mut full = report
+        .items
+        .full(ranked.iter().take(MAX_FULL).filter_map(|r| r.item))?;
     let scored: HashSet<usize> = ranked
         .iter()
         .filter(|r| r.score > 0)
@@ -408,7 +413,7 @@ pub fn build(report: &Report) -> Page<'_> {
         .items
         .iter()
         .enumerate()
-        .map(|(i, item)| item_view(item, full.contains(&i), &mut strings))
+        .map(|(i, item)| item_view(item, full.remove(&i), &mut strings))
         .collect();
     let mut findings: Vec<Option<FindingView>> = report.findings.iter().map(|_| None).collect();
     let mut order = Vec::with_capacity(ranked.len());
@@ -429,7 +434,7 @@ pub fn build(report: &Report) -> Page<'_> {
         }
         order.push((index, r.score));
     }
-    Page {
+    Ok(Page {
         strings,
         tool: &report.tool,
         scan: &report.scan,
@@ -459,7 +464,7 @@ pub fn build(report: &Report) -> Page<'_> {
             })
             .collect(),
         sections: pick(report, SECTIONS),
-    }
+    })
 }
 
 #[cfg(test)]
