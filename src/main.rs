@@ -223,13 +223,10 @@ fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
     // The HTML page is built on a second thread while the JSON is written:
     // both only read the report, and on a large dump each takes seconds.
     std::thread::scope(|scope| {
-        let html_done = outputs.html.as_ref().map(|path| {
-            scope.spawn(move || {
-                let page = html::render(report)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                write_file(path, |w| w.write_all(page.as_bytes()))
-            })
-        });
+        let html_done = outputs
+            .html
+            .as_ref()
+            .map(|path| scope.spawn(move || write_file(path, |w| html::write_page(report, w))));
         let rest = (|| {
             if let Some(dest) = &outputs.json {
                 write_dest(dest, |w| report.write_json(w))?;

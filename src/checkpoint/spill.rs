@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
-use serde::Deserialize;
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use crate::item::Item;
 
@@ -36,11 +38,9 @@ pub struct Spill {
     file: File,
 }
 
-/// The part of a journal line the report needs.
-#[derive(Deserialize)]
-struct LineItems {
-    items: Vec<Item>,
-}
+/// Lines longer than this are parsed from the file as a stream instead of
+/// being read into memory first (a large mbox's line runs to gigabytes).
+const STREAM_OVER: u64 = 16 << 20;
 
 impl Spill {
     pub fn new(file: File) -> Self {
@@ -49,14 +49,129 @@ impl Spill {
 
     /// Every item of the journal line `line`, in journal order.
     fn line_items(&self, line: Line) -> Result<Vec<Item>, String> {
-        let len = usize::try_from(line.len).map_err(|_| "journal line too long".to_string())?;
-        let mut buf = vec![0; len];
-        self.file
-            .read_exact_at(&mut buf, line.offset)
-            .map_err(|e| format!("cannot read the journal back: {e}"))?;
-        crate::checkpoint::fields::in_journal(|| serde_json::from_slice::<LineItems>(&buf))
-            .map(|l| l.items)
-            .map_err(|e| format!("the journal changed during the scan: {e}"))
+        let mut items = Vec::new();
+        self.for_each_item(line, |_, item| {
+            items.push(item);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+
+    /// Calls `f` with each item of the journal line `line` and its index, in
+    /// journal order, holding one item at a time.
+    pub fn for_each_item(
+        &self,
+        line: Line,
+        mut f: impl FnMut(u32, Item) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let mut failed = None;
+        let visitor = LineVisitor {
+            f: &mut f,
+            failed: &mut failed,
+        };
+        let parsed = if line.len > STREAM_OVER {
+            let at = At {
+                file: &self.file,
+                pos: line.offset,
+                end: line.offset + line.len,
+            };
+            let reader = std::io::BufReader::with_capacity(1 << 20, at);
+            let mut de = serde_json::Deserializer::from_reader(reader);
+            serde::Deserializer::deserialize_map(&mut de, visitor)
+        } else {
+            let len = usize::try_from(line.len).map_err(|_| "journal line too long")?;
+            let mut buf = vec![0; len];
+            self.file
+                .read_exact_at(&mut buf, line.offset)
+                .map_err(|e| format!("cannot read the journal back: {e}"))?;
+            let mut de = serde_json::Deserializer::from_slice(&buf);
+            serde::Deserializer::deserialize_map(&mut de, visitor)
+        };
+        match (failed, parsed) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(format!("the journal changed during the scan: {e}")),
+            (None, Ok(())) => Ok(()),
+        }
+    }
+}
+
+/// A journal line's bytes, read in place.
+struct At<'a> {
+    file: &'a File,
+    pos: u64,
+    end: u64,
+}
+
+impl std::io::Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = usize::try_from(self.end - self.pos).unwrap_or(usize::MAX);
+        let n = buf.len().min(left);
+        let read = self.file.read_at(&mut buf[..n], self.pos)?;
+        self.pos += read as u64;
+        Ok(read)
+    }
+}
+
+/// Visits a journal line (a JSON object), handing each element of its
+/// `items` to `f` as it is parsed and skipping the other fields.
+struct LineVisitor<'a, F> {
+    f: &'a mut F,
+    /// Why `f` stopped the walk, when it did.
+    failed: &'a mut Option<String>,
+}
+
+impl<'de, F: FnMut(u32, Item) -> Result<(), String>> Visitor<'de> for LineVisitor<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a journal line")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "items" {
+                map.next_value_seed(ItemsSeed {
+                    f: &mut *self.f,
+                    failed: &mut *self.failed,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ItemsSeed<'a, F> {
+    f: &'a mut F,
+    failed: &'a mut Option<String>,
+}
+
+impl<'de, F: FnMut(u32, Item) -> Result<(), String>> DeserializeSeed<'de> for ItemsSeed<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(u32, Item) -> Result<(), String>> Visitor<'de> for ItemsSeed<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of items")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0u32;
+        while let Some(item) = seq.next_element::<Item>()? {
+            if let Err(e) = (self.f)(index, item) {
+                *self.failed = Some(e.clone());
+                return Err(A::Error::custom(e));
+            }
+            index += 1;
+        }
+        Ok(())
     }
 }
 
@@ -97,21 +212,108 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The full forms of `items[i]` for each index in `wanted`, read line by line.
+/// The full forms of `items[i]` for each index in `wanted`, read line by
+/// line and holding only the wanted ones.
 pub fn full_items(
     spill: Option<&Spill>,
     items: &[Item],
     wanted: impl IntoIterator<Item = usize>,
 ) -> Result<BTreeMap<usize, Item>, String> {
-    let mut order: Vec<usize> = wanted.into_iter().filter(|&i| i < items.len()).collect();
-    // Grouped by journal line, so that each line is parsed at most once.
-    order.sort_by_key(|&i| (items[i].spill.map(|r| r.line.offset), i));
-    order.dedup();
-    let mut reader = Reader::new(spill);
     let mut out = BTreeMap::new();
-    for i in order {
-        let full = reader.full(&items[i])?.into_owned();
-        out.insert(i, full);
+    // By journal line: (item index in the line) -> index in `items`.
+    let mut by_line: BTreeMap<(u64, u64), BTreeMap<u32, usize>> = BTreeMap::new();
+    for i in wanted.into_iter().filter(|&i| i < items.len()) {
+        match (items[i].spill, spill) {
+            (Some(at), Some(_)) => {
+                by_line
+                    .entry((at.line.offset, at.line.len))
+                    .or_default()
+                    .insert(at.index, i);
+            }
+            _ => {
+                out.insert(i, items[i].clone());
+            }
+        }
+    }
+    if let Some(spill) = spill {
+        for ((offset, len), members) in by_line {
+            spill.for_each_item(Line { offset, len }, |index, item| {
+                if let Some(&i) = members.get(&index) {
+                    out.insert(i, item);
+                }
+                Ok(())
+            })?;
+        }
     }
     Ok(out)
+}
+
+/// Why `for_each_full` stopped.
+pub enum StreamError<E> {
+    /// The journal could not be read back.
+    Spill(String),
+    /// The caller's function failed.
+    Sink(E),
+}
+
+/// Calls `f` with the full form of every item of `items`, in order. A run of
+/// items from one journal line that is in journal order (the usual case:
+/// a file's items are written in report order) is streamed from the line,
+/// one item in memory at a time; other items go through a `Reader`.
+pub fn for_each_full<E>(
+    spill: Option<&Spill>,
+    items: &[Item],
+    mut f: impl FnMut(&Item) -> Result<(), E>,
+) -> Result<(), StreamError<E>> {
+    let mut reader = Reader::new(spill);
+    let mut i = 0;
+    while i < items.len() {
+        let (Some(at), Some(spill)) = (items[i].spill, spill) else {
+            f(&items[i]).map_err(StreamError::Sink)?;
+            i += 1;
+            continue;
+        };
+        let run = items[i..]
+            .iter()
+            .take_while(|item| item.spill.map(|r| r.line) == Some(at.line))
+            .count();
+        let in_order = items[i..i + run]
+            .iter()
+            .enumerate()
+            .all(|(k, item)| item.spill.map(|r| r.index as usize) == Some(k));
+        if in_order {
+            let mut sink_failed = None;
+            let mut seen = 0;
+            let streamed = spill.for_each_item(at.line, |index, full| {
+                if index as usize >= run {
+                    return Err(format!(
+                        "{}: more items in the journal than in the report",
+                        full.path
+                    ));
+                }
+                seen += 1;
+                f(&full).map_err(|e| {
+                    sink_failed = Some(e);
+                    "the report could not be written".to_string()
+                })
+            });
+            if let Some(e) = sink_failed {
+                return Err(StreamError::Sink(e));
+            }
+            streamed.map_err(StreamError::Spill)?;
+            if seen != run {
+                return Err(StreamError::Spill(format!(
+                    "{}: fewer items in the journal than in the report",
+                    items[i].path
+                )));
+            }
+        } else {
+            for item in &items[i..i + run] {
+                let full = reader.full(item).map_err(StreamError::Spill)?;
+                f(&full).map_err(StreamError::Sink)?;
+            }
+        }
+        i += run;
+    }
+    Ok(())
 }

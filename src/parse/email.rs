@@ -252,14 +252,25 @@ impl EmailFacts {
         }
     }
 
+    /// `fingerprint`, rebuilt from `derived` when `slim` dropped it.
+    pub fn fingerprint_map(&self) -> Cow<'_, std::collections::BTreeMap<&'static str, String>> {
+        match &self.derived {
+            Some(d) if self.fingerprint.is_empty() => {
+                Cow::Owned(crate::corpus::profiles::fingerprint(&d.features))
+            }
+            _ => Cow::Borrowed(&self.fingerprint),
+        }
+    }
+
     /// Drops what only item checks and the report's full view read: the
-    /// Received chain, header names, header problems, repeated headers and
-    /// most DKIM tags (see `Item::slim`). `derived` keeps what the corpus
-    /// passes need of them.
+    /// Received chain, header names, header problems, repeated headers, most
+    /// DKIM tags, and the fingerprint map (see `Item::slim`). `derived` keeps
+    /// what the corpus passes and the page need of them.
     pub fn slim(&mut self) {
         if self.derived.is_none() {
             self.derived = Some(Box::new(Derived::of(self)));
         }
+        self.fingerprint = Default::default();
         self.received = Vec::new();
         self.header_names = Vec::new();
         self.header_problems = Vec::new();

@@ -56,16 +56,39 @@ pub fn esc(text: &str) -> String {
 /// only occur inside JSON strings, where `\u003c`, `\u003e` and `\u0026` mean
 /// the same, so nothing in the data can end the element or open a comment.
 pub fn script_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 64);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
+    let mut out = Vec::with_capacity(json.len() + 64);
+    let _ = std::io::Write::write_all(&mut ScriptEscaper(&mut out), json.as_bytes());
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes JSON into a `<script>` element: `<`, `>` and `&` as `\u003c`,
+/// `\u003e`, `\u0026`, so that no text in the dump can close the element.
+/// Byte by byte is safe: these are ASCII and never part of a multi-byte
+/// UTF-8 sequence. Lets the page's data stream to the file instead of being
+/// built as one string (hundreds of megabytes on a large dump).
+struct ScriptEscaper<W: std::io::Write>(W);
+
+impl<W: std::io::Write> std::io::Write for ScriptEscaper<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut start = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            let escaped: &[u8] = match b {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                b'&' => b"\\u0026",
+                _ => continue,
+            };
+            self.0.write_all(&buf[start..i])?;
+            self.0.write_all(escaped)?;
+            start = i + 1;
         }
+        self.0.write_all(&buf[start..])?;
+        Ok(buf.len())
     }
-    out
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// A CSP source for inline text: `'sha256-BASE64'`.
@@ -87,13 +110,12 @@ pub fn content_security_policy() -> String {
     )
 }
 
-/// The page; fails only when slimmed items cannot be read back from the
-/// journal (`checkpoint::spill`).
-pub fn render(report: &Report) -> std::io::Result<String> {
+/// Writes the page to `w`; its data (every item) is streamed, not built as a
+/// string. Fails on a write error, or when slimmed items cannot be read back
+/// from the journal (`checkpoint::spill`).
+pub fn write_page(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let data = page::build(report).map_err(std::io::Error::other)?;
-    let json = serde_json::to_string(&data).unwrap_or_else(|_| "null".to_string());
-    drop(data);
-    let mut h = String::with_capacity(json.len() + CSS.len() + APP.len() + 16 * 1024);
+    let mut h = String::with_capacity(CSS.len() + 16 * 1024);
     let scan = &report.scan;
     let s = &report.summary;
     let _ = write!(
@@ -162,11 +184,11 @@ script, which this browser does not run. {} findings on {} items are in <code>re
         "<main id=\"app\" aria-busy=\"true\"><p class=\"loading\">Loading the report…</p></main>\n",
     );
     h.push_str("<script type=\"application/json\" id=\"data\">");
-    h.push_str(&script_json(&json));
-    h.push_str("</script>\n<script>");
-    h.push_str(APP);
-    h.push_str("</script>\n</body></html>\n");
-    Ok(h)
+    w.write_all(h.as_bytes())?;
+    serde_json::to_writer(ScriptEscaper(&mut *w), &data)?;
+    w.write_all(b"</script>\n<script>")?;
+    w.write_all(APP.as_bytes())?;
+    w.write_all(b"</script>\n</body></html>\n")
 }
 
 /// `1234567` -> `1,234,567`.

@@ -12,7 +12,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::checkpoint::spill::{Reader, Spill};
+use crate::checkpoint::spill::{Spill, StreamError, for_each_full};
 use crate::corpus::profiles::Profile;
 use crate::error::ItemError;
 use crate::finding::{Finding, Severity};
@@ -87,14 +87,14 @@ impl Serialize for Items {
     /// Each item in full, read back from the journal when it was slimmed.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
-        let mut reader = Reader::new(self.spill.as_ref());
         let mut seq = s.serialize_seq(Some(self.list.len()))?;
-        for item in &self.list {
-            let full = reader
-                .full(item)
-                .map_err(|e| S::Error::custom(format!("{}: {e}", item.path)))?;
-            seq.serialize_element(full.as_ref())?;
-        }
+        for_each_full(self.spill.as_ref(), &self.list, |item| {
+            seq.serialize_element(item)
+        })
+        .map_err(|e| match e {
+            StreamError::Spill(e) => S::Error::custom(e),
+            StreamError::Sink(e) => e,
+        })?;
         seq.end()
     }
 }

@@ -344,18 +344,14 @@ fn email_view<'a>(
     }
 }
 
-/// `email.fingerprint` when the facts carry one, read through serde so that the
-/// page does not depend on how profiles are computed.
+/// `email.fingerprint`, which a slim item (`Item::slim`) rebuilds from its
+/// derived profile features.
 fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> Vec<u32> {
-    let Some(Value::Object(map)) = pick(email, &["fingerprint"]).remove("fingerprint") else {
-        return Vec::new();
-    };
+    let map = email.fingerprint_map();
     let mut out = Vec::with_capacity(map.len() * 2);
-    for (name, value) in &map {
-        if let Some(value) = value.as_str() {
-            out.push(strings.add(name));
-            out.push(strings.add(&cap(value)));
-        }
+    for (name, value) in map.iter() {
+        out.push(strings.add(name));
+        out.push(strings.add(&cap(value)));
     }
     out
 }
