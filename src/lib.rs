@@ -77,12 +77,11 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     };
     // Files an earlier run finished and that have not changed since: their
     // output comes from the journal, in walk order like the rest.
-    let journaled: Vec<Option<(checkpoint::FileOutput, checkpoint::spill::Line)>> =
-        if prior.is_empty() {
-            walk.files.iter().map(|_| None).collect()
-        } else {
-            walk.files.iter().map(|f| prior.take(f)).collect()
-        };
+    let journaled: Vec<Option<Vec<checkpoint::Segment>>> = if prior.is_empty() {
+        walk.files.iter().map(|_| None).collect()
+    } else {
+        walk.files.iter().map(|f| prior.take(f)).collect()
+    };
     drop(prior);
     let stop_after = test_stop_after();
     let fresh = std::sync::atomic::AtomicU64::new(0);
@@ -98,28 +97,45 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
             .par_iter()
             .zip(journaled.into_par_iter())
             .map(|(file, journaled)| {
-                if let Some((mut output, line)) = journaled {
+                if let Some(segments) = journaled {
                     progress.bytes_read(file.size);
                     progress.file_done();
-                    slim(&mut output.0.items, line);
+                    let mut output = checkpoint::FileOutput::default();
+                    for (mut segment, line) in segments {
+                        slim(&mut segment.0.items, line);
+                        append(&mut output, segment);
+                    }
                     return Some(output);
                 }
                 if cfg.stop.load(std::sync::atomic::Ordering::Relaxed) {
                     return None;
                 }
+                // A large mbox is journaled in parts as its batches are
+                // parsed, and slimmed, so that its facts are never all in
+                // memory at once; the last line holds the rest.
+                let attempt = checkpoint::attempt_id();
+                let mut parts = 0u32;
                 // A panic while handling one file (a bug, or a third-party
                 // parser tripping on hostile bytes) must not end the scan:
                 // it becomes an error record for that file.
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let out = read::read_file(file, cfg, &on_bytes);
-                    let mut findings = Vec::new();
-                    for item in &out.items {
-                        run_item_checks(item, cfg, &mut findings);
-                    }
-                    (out, findings)
+                    let mut done = checkpoint::FileOutput::default();
+                    let mut flush = |out: &mut parse::Output| {
+                        let Some(journal) = &journal else {
+                            return;
+                        };
+                        let mut part = checked(std::mem::take(out), cfg);
+                        if let Some(line) = journal.record_part(file, &part, attempt) {
+                            slim(&mut part.0.items, line);
+                            parts += 1;
+                        }
+                        append(&mut done, part);
+                    };
+                    let out = read::read_file_with(file, cfg, &on_bytes, &mut flush);
+                    (done, checked(out, cfg))
                 }));
                 progress.file_done();
-                let mut output = result.unwrap_or_else(|payload| {
+                let (done, mut last) = result.unwrap_or_else(|payload| {
                     let mut out = parse::Output::default();
                     out.errors.push(error::ItemError::new(
                         &file.path,
@@ -129,11 +145,18 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                             panic_message(&payload)
                         ),
                     ));
-                    (out, Vec::new())
+                    parts = 0;
+                    (checkpoint::FileOutput::default(), (out, Vec::new()))
                 });
-                if let Some(line) = journal.as_ref().and_then(|j| j.record(file, &output)) {
-                    slim(&mut output.0.items, line);
+                let line = journal.as_ref().and_then(|j| match parts {
+                    0 => j.record(file, &last),
+                    n => j.record_last(file, &last, attempt, n),
+                });
+                if let Some(line) = line {
+                    slim(&mut last.0.items, line);
                 }
+                let mut output = done;
+                append(&mut output, last);
                 let done = fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if stop_after.is_some_and(|n| done >= n) {
                     cfg.stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -242,6 +265,24 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         manifest,
         checkpoint: checkpoint_stats,
     })
+}
+
+/// Runs the item checks on a file's items (or a part of them), and puts the
+/// items in report order: journaled so, the report streams them back one at a
+/// time (`checkpoint::spill`).
+fn checked(mut out: parse::Output, cfg: &Config) -> checkpoint::FileOutput {
+    let mut findings = Vec::new();
+    for item in &out.items {
+        run_item_checks(item, cfg, &mut findings);
+    }
+    out.items.sort_by(|a, b| a.key().cmp(&b.key()));
+    (out, findings)
+}
+
+fn append(to: &mut checkpoint::FileOutput, mut from: checkpoint::FileOutput) {
+    to.0.items.append(&mut from.0.items);
+    to.0.errors.append(&mut from.0.errors);
+    to.1.append(&mut from.1);
 }
 
 /// Slims a file's items once they are journaled at `line` (`Item::slim`).

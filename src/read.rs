@@ -53,6 +53,18 @@ pub fn open_evidence(path: &std::path::Path) -> std::io::Result<File> {
 
 /// Reads, hashes, sniffs and parses one file. `progress` is told of every byte read.
 pub fn read_file(entry: &FileEntry, cfg: &Config, progress: &(dyn Fn(u64) + Sync)) -> Output {
+    read_file_with(entry, cfg, progress, &mut |_| {})
+}
+
+/// `read_file`, handing `flush` the output so far after each batch of a
+/// large mbox: it may take the items (the scan journals and slims them), so
+/// that a huge mbox never holds all its messages' facts at once.
+pub fn read_file_with(
+    entry: &FileEntry,
+    cfg: &Config,
+    progress: &(dyn Fn(u64) + Sync),
+    flush: &mut dyn FnMut(&mut Output),
+) -> Output {
     // Test hook, debug builds only: proves that a panic in one worker becomes an
     // error record and the scan goes on (tests/reliability.rs).
     if cfg!(debug_assertions)
@@ -80,7 +92,7 @@ pub fn read_file(entry: &FileEntry, cfg: &Config, progress: &(dyn Fn(u64) + Sync
     // Taken out of the thread-local rather than borrowed: rayon may run
     // another file on this thread while an mbox waits for its batch.
     with_buffer(cfg.limits.read_buffer.max(SNIFF_LEN), |buf| {
-        read_into(entry, cfg, progress, buf, file)
+        read_into(entry, cfg, progress, buf, file, flush)
     })
 }
 
@@ -106,6 +118,7 @@ fn read_into(
     progress: &(dyn Fn(u64) + Sync),
     buf: &mut [u8],
     mut file: File,
+    flush: &mut dyn FnMut(&mut Output),
 ) -> Output {
     let mut out = Output::default();
     let root = Locator::root();
@@ -147,7 +160,7 @@ fn read_into(
             hasher.update(chunk);
             total += chunk_len as u64;
             progress(chunk_len as u64);
-            sink.feed(chunk, entry, cfg, &mut out);
+            sink.feed(chunk, entry, cfg, &mut out, flush);
         }
         match read_some(&mut file, buf) {
             Ok(0) => break,
@@ -244,7 +257,14 @@ enum Sink {
 }
 
 impl Sink {
-    fn feed(&mut self, chunk: &[u8], entry: &FileEntry, cfg: &Config, out: &mut Output) {
+    fn feed(
+        &mut self,
+        chunk: &[u8],
+        entry: &FileEntry,
+        cfg: &Config,
+        out: &mut Output,
+        flush: &mut dyn FnMut(&mut Output),
+    ) {
         match self {
             Sink::HashOnly => {}
             Sink::Message(bytes, truncated) => {
@@ -270,9 +290,10 @@ impl Sink {
                     *batch_bytes += m.bytes.len();
                     batch.push(m);
                 });
-                if *batch_bytes >= MBOX_BATCH_BYTES {
+                if *batch_bytes >= mbox_batch_bytes() {
                     parse_batch(std::mem::take(batch), entry, cfg, out);
                     *batch_bytes = 0;
+                    flush(out);
                 }
             }
         }
@@ -386,6 +407,19 @@ fn parse_batch(batch: Vec<MboxMessage>, entry: &FileEntry, cfg: &Config, out: &m
         out.items.append(&mut part.items);
         out.errors.append(&mut part.errors);
     }
+}
+
+/// `MBOX_BATCH_BYTES`; in debug builds `LEAKPROV_TEST_MBOX_BATCH=N` makes
+/// batches (and so journal parts) small enough for tests (tests/resume.rs).
+fn mbox_batch_bytes() -> usize {
+    if cfg!(debug_assertions)
+        && let Some(n) = std::env::var("LEAKPROV_TEST_MBOX_BATCH")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    MBOX_BATCH_BYTES
 }
 
 /// A maildir message lives in a `cur`, `new` or `tmp` folder.

@@ -422,3 +422,62 @@ fn a_resumed_scan_interrupted_again_resumes_again() {
     scan(dump.path(), fresh.path(), &["-q"], &[]);
     assert_eq!(report_text(out.path()), report_text(fresh.path()));
 }
+
+/// A large mbox is journaled in parts as its batches are parsed, so that its
+/// messages' facts are never all in memory (here the batches are made small
+/// by the debug hook `LEAKPROV_TEST_MBOX_BATCH`). The report is the one of a
+/// scan journaling the mbox in one line; a resume takes the parts; parts whose
+/// last line was lost are not taken, and the mbox is read again.
+#[test]
+fn an_mbox_journaled_in_parts_reports_and_resumes_the_same() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let dump = generated_dump();
+    // Larger than one read (a batch is parsed after each read that fills it).
+    let mut mbox = String::new();
+    for i in 0..1500u32 {
+        mbox.push_str(&format!(
+            "From dan@example.org Tue May  2 09:14:01 2017\nFrom: Dan <dan@example.org>\nTo: team@corvel.fr\nDate: Tue, 2 May 2017 10:{:02}:00 +0200\nSubject: note {i}\nMessage-ID: <d{i}@example.org>\n\n{}\n\n",
+            i % 60,
+            "word ".repeat(200)
+        ));
+    }
+    fs::write(dump.path().join("mail/big.mbox"), mbox).unwrap();
+    let files = FILES + 1;
+    let whole = tempfile::tempdir().unwrap();
+    assert_eq!(scan(dump.path(), whole.path(), &[], &[]).0, 0);
+    let parted = tempfile::tempdir().unwrap();
+    let small = ("LEAKPROV_TEST_MBOX_BATCH", "300");
+    assert_eq!(scan(dump.path(), parted.path(), &[], &[small]).0, 0);
+    assert_eq!(report_text(parted.path()), report_text(whole.path()));
+    let journal = fs::read_to_string(parted.path().join(JOURNAL)).unwrap();
+    let parts = journal
+        .lines()
+        .filter(|l| l.contains("big.mbox") && l.contains("\"part\":true"))
+        .count();
+    assert!(parts >= 2, "{parts} parts");
+
+    // Everything unchanged: the mbox comes from its parts, not read again.
+    let no_reading = ("LEAKPROV_TEST_PANIC_ON", "big.mbox");
+    let (code, stderr) = scan(
+        dump.path(),
+        parted.path(),
+        &["--resume"],
+        &[small, no_reading],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(resumed_counts(&stderr), (files, 0));
+    assert_eq!(report_text(parted.path()), report_text(whole.path()));
+
+    // The mbox's last line lost: its parts alone are not taken.
+    let kept: Vec<&str> = journal
+        .lines()
+        .filter(|l| !(l.contains("big.mbox") && l.contains("\"parts\":")))
+        .collect();
+    fs::write(parted.path().join(JOURNAL), kept.join("\n") + "\n").unwrap();
+    let (code, stderr) = scan(dump.path(), parted.path(), &["--resume"], &[small]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(resumed_counts(&stderr), (files - 1, 1));
+    assert_eq!(report_text(parted.path()), report_text(whole.path()));
+}

@@ -46,7 +46,8 @@ pub const DIR: &str = "checkpoint";
 /// The journal's file name inside `DIR`.
 pub const FILE: &str = "journal.jsonl";
 /// Version of the journal's layout; a journal of another layout is refused.
-const FORMAT: u32 = 1;
+/// 2: a large mbox is journaled in parts (`Journal::record_part`).
+const FORMAT: u32 = 2;
 
 /// What one file yielded in a worker: its items and errors, and the findings of the item checks.
 pub type FileOutput = (Output, Vec<Finding>);
@@ -132,9 +133,35 @@ struct EntryRef<'a> {
     size: u64,
     mtime_ns: i64,
     ctime_ns: i64,
+    /// A file journaled in parts: the reading these parts belong to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempt: Option<u64>,
+    /// This line is a part, and the file's last line follows.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    part: bool,
+    /// On the last line of a file journaled in parts: how many parts came before.
+    #[serde(skip_serializing_if = "is_zero")]
+    parts: u32,
     items: &'a [Item],
     errors: &'a [ItemError],
     findings: &'a [Finding],
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A random id for one reading of one file journaled in parts, so that parts
+/// left by a killed run are never joined to a later reading's last line.
+pub fn attempt_id() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
 }
 
 /// One journal line, as read back.
@@ -147,40 +174,58 @@ struct Entry {
     size: u64,
     mtime_ns: i64,
     ctime_ns: i64,
+    #[serde(default)]
+    attempt: Option<u64>,
+    #[serde(default)]
+    part: bool,
+    #[serde(default)]
+    parts: u32,
     items: Vec<Item>,
     errors: Vec<ItemError>,
     findings: Vec<Finding>,
 }
 
-/// What an earlier run journaled, by path (the last line for a path wins).
+/// What one journal line yielded, and where the line is.
+pub type Segment = (FileOutput, spill::Line);
+
+/// What an earlier run journaled, by path (the last complete recording of a
+/// path wins): its lines, parts first.
 #[derive(Default)]
 pub struct Prior {
-    entries: HashMap<String, Entry>,
+    entries: HashMap<String, Vec<Entry>>,
 }
 
 impl Prior {
     /// The journaled output of `file`, if the journal holds it, the file is
     /// unchanged since (size, mtime, ctime), and its item was read then; with
     /// the journal line it came from.
-    pub fn take(&mut self, file: &FileEntry) -> Option<(FileOutput, spill::Line)> {
-        let entry = self.entries.remove(&file.path)?;
-        let unchanged = entry.size == file.size
-            && entry.mtime_ns == file.mtime_ns
-            && entry.ctime_ns == file.ctime_ns
+    pub fn take(&mut self, file: &FileEntry) -> Option<Vec<Segment>> {
+        let entries = self.entries.remove(&file.path)?;
+        let last = entries.last()?;
+        let unchanged = last.size == file.size
+            && last.mtime_ns == file.mtime_ns
+            && last.ctime_ns == file.ctime_ns
             // 0: the walk could not stat the file; nothing to compare.
             && file.ctime_ns != 0;
-        let was_read = entry
-            .items
+        let was_read = entries
             .iter()
+            .flat_map(|e| &e.items)
             .any(|i| i.path == file.path && i.locator.is_root());
         if !(unchanged && was_read) {
             return None;
         }
-        let output = Output {
-            items: entry.items,
-            errors: entry.errors,
-        };
-        Some(((output, entry.findings), entry.line))
+        Some(
+            entries
+                .into_iter()
+                .map(|entry| {
+                    let output = Output {
+                        items: entry.items,
+                        errors: entry.errors,
+                    };
+                    ((output, entry.findings), entry.line)
+                })
+                .collect(),
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -304,12 +349,48 @@ impl Journal {
     /// later resume then reads the files it lacks, and this run keeps the
     /// later files' items in memory.
     pub fn record(&self, file: &FileEntry, output: &FileOutput) -> Option<spill::Line> {
+        self.record_line(file, output, None, false, 0)
+    }
+
+    /// Appends one part of a large file (reading `attempt`); its last line
+    /// (`record_last`) says how many parts came before it.
+    pub fn record_part(
+        &self,
+        file: &FileEntry,
+        output: &FileOutput,
+        attempt: u64,
+    ) -> Option<spill::Line> {
+        self.record_line(file, output, Some(attempt), true, 0)
+    }
+
+    /// Appends the last line of a file journaled in `parts` parts.
+    pub fn record_last(
+        &self,
+        file: &FileEntry,
+        output: &FileOutput,
+        attempt: u64,
+        parts: u32,
+    ) -> Option<spill::Line> {
+        self.record_line(file, output, Some(attempt), false, parts)
+    }
+
+    fn record_line(
+        &self,
+        file: &FileEntry,
+        output: &FileOutput,
+        attempt: Option<u64>,
+        part: bool,
+        parts: u32,
+    ) -> Option<spill::Line> {
         let (out, findings) = output;
         let entry = EntryRef {
             path: &file.path,
             size: file.size,
             mtime_ns: file.mtime_ns,
             ctime_ns: file.ctime_ns,
+            attempt,
+            part,
+            parts,
             items: &out.items,
             errors: &out.errors,
             findings,
@@ -385,6 +466,8 @@ fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
         );
     }
     let mut prior = Prior::default();
+    // Parts of a file whose last line has not been read yet, by path.
+    let mut pending: HashMap<String, Vec<Entry>> = HashMap::new();
     let mut damaged = 0;
     loop {
         line.clear();
@@ -403,9 +486,32 @@ fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
         };
         whole += n;
         match serde_json::from_slice::<Entry>(&line) {
+            Ok(mut entry) if entry.part => {
+                entry.line = at;
+                let parts = pending.entry(entry.path.clone()).or_default();
+                if parts.first().map(|p| p.attempt) != Some(entry.attempt) {
+                    // Parts of an earlier, unfinished reading.
+                    parts.clear();
+                }
+                parts.push(entry);
+            }
             Ok(mut entry) => {
                 entry.line = at;
-                prior.entries.insert(entry.path.clone(), entry);
+                let mut segments = pending.remove(&entry.path).unwrap_or_default();
+                let joined = entry.attempt.is_some()
+                    && segments.iter().all(|p| p.attempt == entry.attempt)
+                    && segments.len() == entry.parts as usize;
+                if !joined {
+                    segments.clear();
+                    if entry.parts > 0 {
+                        // A part is missing (damaged): the file is read again.
+                        damaged += 1;
+                        prior.entries.remove(&entry.path);
+                        continue;
+                    }
+                }
+                segments.push(entry);
+                prior.entries.insert(segments[0].path.clone(), segments);
             }
             Err(_) => damaged += 1,
         }

@@ -52,17 +52,17 @@ impl Spill {
         let mut items = Vec::new();
         self.for_each_item(line, |_, item| {
             items.push(item);
-            Ok(())
+            Ok(Flow::More)
         })?;
         Ok(items)
     }
 
     /// Calls `f` with each item of the journal line `line` and its index, in
-    /// journal order, holding one item at a time.
+    /// journal order, holding one item at a time, until `f` says `Stop`.
     pub fn for_each_item(
         &self,
         line: Line,
-        mut f: impl FnMut(u32, Item) -> Result<(), String>,
+        mut f: impl FnMut(u32, Item) -> Result<Flow, String>,
     ) -> Result<(), String> {
         let mut failed = None;
         let visitor = LineVisitor {
@@ -95,6 +95,13 @@ impl Spill {
     }
 }
 
+/// Whether `Spill::for_each_item` goes on to the next item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    More,
+    Stop,
+}
+
 /// A journal line's bytes, read in place.
 struct At<'a> {
     file: &'a File,
@@ -120,7 +127,7 @@ struct LineVisitor<'a, F> {
     failed: &'a mut Option<String>,
 }
 
-impl<'de, F: FnMut(u32, Item) -> Result<(), String>> Visitor<'de> for LineVisitor<'_, F> {
+impl<'de, F: FnMut(u32, Item) -> Result<Flow, String>> Visitor<'de> for LineVisitor<'_, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -147,7 +154,7 @@ struct ItemsSeed<'a, F> {
     failed: &'a mut Option<String>,
 }
 
-impl<'de, F: FnMut(u32, Item) -> Result<(), String>> DeserializeSeed<'de> for ItemsSeed<'_, F> {
+impl<'de, F: FnMut(u32, Item) -> Result<Flow, String>> DeserializeSeed<'de> for ItemsSeed<'_, F> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -155,7 +162,7 @@ impl<'de, F: FnMut(u32, Item) -> Result<(), String>> DeserializeSeed<'de> for It
     }
 }
 
-impl<'de, F: FnMut(u32, Item) -> Result<(), String>> Visitor<'de> for ItemsSeed<'_, F> {
+impl<'de, F: FnMut(u32, Item) -> Result<Flow, String>> Visitor<'de> for ItemsSeed<'_, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -165,9 +172,17 @@ impl<'de, F: FnMut(u32, Item) -> Result<(), String>> Visitor<'de> for ItemsSeed<
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0u32;
         while let Some(item) = seq.next_element::<Item>()? {
-            if let Err(e) = (self.f)(index, item) {
-                *self.failed = Some(e.clone());
-                return Err(A::Error::custom(e));
+            match (self.f)(index, item) {
+                Ok(Flow::More) => {}
+                Ok(Flow::Stop) => {
+                    // The rest is only skipped over.
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    break;
+                }
+                Err(e) => {
+                    *self.failed = Some(e.clone());
+                    return Err(A::Error::custom(e));
+                }
             }
             index += 1;
         }
@@ -237,11 +252,16 @@ pub fn full_items(
     }
     if let Some(spill) = spill {
         for ((offset, len), members) in by_line {
+            let last = members.keys().next_back().copied().unwrap_or(0);
             spill.for_each_item(Line { offset, len }, |index, item| {
                 if let Some(&i) = members.get(&index) {
                     out.insert(i, item);
                 }
-                Ok(())
+                Ok(if index >= last {
+                    Flow::Stop
+                } else {
+                    Flow::More
+                })
             })?;
         }
     }
@@ -277,24 +297,31 @@ pub fn for_each_full<E>(
             .iter()
             .take_while(|item| item.spill.map(|r| r.line) == Some(at.line))
             .count();
+        // Streamable: consecutive indices in journal order (a file's items
+        // are journaled in report order; a file journaled in parts has its
+        // root item in its last line, and so first in the report).
+        let first = at.index as usize;
         let in_order = items[i..i + run]
             .iter()
             .enumerate()
-            .all(|(k, item)| item.spill.map(|r| r.index as usize) == Some(k));
+            .all(|(k, item)| item.spill.map(|r| r.index as usize) == Some(first + k));
         if in_order {
             let mut sink_failed = None;
             let mut seen = 0;
             let streamed = spill.for_each_item(at.line, |index, full| {
-                if index as usize >= run {
-                    return Err(format!(
-                        "{}: more items in the journal than in the report",
-                        full.path
-                    ));
+                let index = index as usize;
+                if index < first {
+                    return Ok(Flow::More);
                 }
                 seen += 1;
                 f(&full).map_err(|e| {
                     sink_failed = Some(e);
                     "the report could not be written".to_string()
+                })?;
+                Ok(if index + 1 >= first + run {
+                    Flow::Stop
+                } else {
+                    Flow::More
                 })
             });
             if let Some(e) = sink_failed {

@@ -93,7 +93,9 @@ fn a_journal_line_reads_back_every_fact() {
     let (_, mut prior, stats) = Journal::open(&cp, &cfg).unwrap();
     assert!(stats.resumed);
     assert_eq!(prior.len(), 1);
-    let (back, line_back) = prior.take(&file).expect("the unchanged file");
+    let mut segments = prior.take(&file).expect("the unchanged file");
+    assert_eq!(segments.len(), 1, "a small file is one line");
+    let (back, line_back) = segments.remove(0);
     assert_eq!(line_back, line, "the line is found where it was written");
 
     // The report's JSON is unchanged, and so is every hidden fact.
