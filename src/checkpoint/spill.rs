@@ -7,7 +7,6 @@
 //! writers read the full items back here, a journal line at a time; items
 //! of one file are neighbours in report order, so each line is read once.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
@@ -225,47 +224,6 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| format!("{}: not in its journal line", item.path))?;
         Ok(std::borrow::Cow::Owned(full))
     }
-}
-
-/// The full forms of `items[i]` for each index in `wanted`, read line by
-/// line and holding only the wanted ones.
-pub fn full_items(
-    spill: Option<&Spill>,
-    items: &[Item],
-    wanted: impl IntoIterator<Item = usize>,
-) -> Result<BTreeMap<usize, Item>, String> {
-    let mut out = BTreeMap::new();
-    // By journal line: (item index in the line) -> index in `items`.
-    let mut by_line: BTreeMap<(u64, u64), BTreeMap<u32, usize>> = BTreeMap::new();
-    for i in wanted.into_iter().filter(|&i| i < items.len()) {
-        match (items[i].spill, spill) {
-            (Some(at), Some(_)) => {
-                by_line
-                    .entry((at.line.offset, at.line.len))
-                    .or_default()
-                    .insert(at.index, i);
-            }
-            _ => {
-                out.insert(i, items[i].clone());
-            }
-        }
-    }
-    if let Some(spill) = spill {
-        for ((offset, len), members) in by_line {
-            let last = members.keys().next_back().copied().unwrap_or(0);
-            spill.for_each_item(Line { offset, len }, |index, item| {
-                if let Some(&i) = members.get(&index) {
-                    out.insert(i, item);
-                }
-                Ok(if index >= last {
-                    Flow::Stop
-                } else {
-                    Flow::More
-                })
-            })?;
-        }
-    }
-    Ok(out)
 }
 
 /// Why `for_each_full` stopped.

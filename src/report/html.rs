@@ -114,7 +114,9 @@ pub fn content_security_policy() -> String {
 /// string. Fails on a write error, or when slimmed items cannot be read back
 /// from the journal (`checkpoint::spill`).
 pub fn write_page(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let data = page::build(report).map_err(std::io::Error::other)?;
+    let ranked = page::rank(&report.items, &report.findings);
+    let strings = std::cell::RefCell::new(page::Strings::default());
+    let data = page::build(report, &ranked, &strings);
     let mut h = String::with_capacity(CSS.len() + 16 * 1024);
     let scan = &report.scan;
     let s = &report.summary;

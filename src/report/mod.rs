@@ -66,12 +66,12 @@ impl Items {
         Items { list, spill }
     }
 
-    /// The full forms of the items at `indices` (slimmed ones read back).
-    pub fn full(
+    /// Calls `f` with every item in full, in order (slimmed ones read back).
+    pub fn for_each_full<E>(
         &self,
-        indices: impl IntoIterator<Item = usize>,
-    ) -> Result<BTreeMap<usize, Item>, String> {
-        crate::checkpoint::spill::full_items(self.spill.as_ref(), &self.list, indices)
+        f: impl FnMut(&Item) -> Result<(), E>,
+    ) -> Result<(), StreamError<E>> {
+        for_each_full(self.spill.as_ref(), &self.list, f)
     }
 }
 
@@ -88,13 +88,11 @@ impl Serialize for Items {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
         let mut seq = s.serialize_seq(Some(self.list.len()))?;
-        for_each_full(self.spill.as_ref(), &self.list, |item| {
-            seq.serialize_element(item)
-        })
-        .map_err(|e| match e {
-            StreamError::Spill(e) => S::Error::custom(e),
-            StreamError::Sink(e) => e,
-        })?;
+        self.for_each_full(|item| seq.serialize_element(item))
+            .map_err(|e| match e {
+                StreamError::Spill(e) => S::Error::custom(e),
+                StreamError::Sink(e) => e,
+            })?;
         seq.end()
     }
 }

@@ -7,14 +7,16 @@
 //! page renders them when they exist without depending on their types.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::pick::pick;
-use super::score::{Ranked, rank};
+pub use super::score::{Ranked, rank};
 use super::shape::{client_family, form, message_id_domain};
+use crate::checkpoint::spill::StreamError;
 use crate::checks::CHECKS;
 use crate::item::Item;
 use crate::parse::dkim_facts::DkimFacts;
@@ -36,7 +38,7 @@ const MAX_FULL: usize = 5000;
 /// once: items refer to them by index, which keeps a 100,000-item page small.
 #[derive(Default, Serialize)]
 #[serde(transparent)]
-struct Strings {
+pub struct Strings {
     list: Vec<String>,
     #[serde(skip)]
     index: HashMap<String, u32>,
@@ -54,15 +56,16 @@ impl Strings {
     }
 }
 
+/// The page's data. Items are not held: `items` streams each one, in full,
+/// from the journal as the data is written (`checkpoint::spill`), adding its
+/// repeated strings to the table, which is therefore written last.
 #[derive(Serialize)]
 pub struct Page<'a> {
-    /// The string table: item fields marked "interned" are indices into it.
-    strings: Strings,
     tool: &'a Tool,
     scan: &'a ScanInfo,
     summary: &'a Summary,
     checks: Vec<CheckView>,
-    items: Vec<ItemView<'a>>,
+    items: ItemsView<'a>,
     findings: Vec<FindingView<'a>>,
     /// `[item index, score]`, most suspicious first.
     ranked: Vec<(usize, u32)>,
@@ -71,6 +74,42 @@ pub struct Page<'a> {
     errors: Vec<ErrorView<'a>>,
     /// `profiles`, `domains`, `documents` when the report has them.
     sections: Map<String, Value>,
+    /// The string table: item fields marked "interned" are indices into it.
+    strings: &'a RefCell<Strings>,
+}
+
+/// Every item's view, then a placeholder per finding that matches no item.
+struct ItemsView<'a> {
+    report: &'a Report,
+    /// Items whose every fact is shown (`MAX_FULL` highest ranked).
+    full: HashSet<usize>,
+    /// Findings' (path, locator) that match no item.
+    stubs: Vec<&'a Ranked<'a>>,
+    strings: &'a RefCell<Strings>,
+}
+
+impl Serialize for ItemsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.report.items.len() + self.stubs.len()))?;
+        let mut strings = self.strings.borrow_mut();
+        let mut index = 0;
+        self.report
+            .items
+            .for_each_full(|item| {
+                let view = item_view(item, self.full.contains(&index), &mut strings);
+                index += 1;
+                seq.serialize_element(&view)
+            })
+            .map_err(|e| match e {
+                StreamError::Spill(e) => S::Error::custom(e),
+                StreamError::Sink(e) => e,
+            })?;
+        for stub in &self.stubs {
+            seq.serialize_element(&stub_view(stub, &mut strings))?;
+        }
+        seq.end()
+    }
 }
 
 /// Messages per UTC day, counted here so that the page need not read every item
@@ -211,7 +250,7 @@ struct EmailView<'a> {
     fp: Vec<u32>,
     /// Every fact, for items with findings.
     #[serde(skip_serializing_if = "Option::is_none")]
-    x: Option<Cow<'a, EmailFacts>>,
+    x: Option<&'a EmailFacts>,
 }
 
 #[derive(Serialize)]
@@ -287,13 +326,9 @@ fn source_name(source: Source) -> String {
     }
 }
 
-/// `full`: every fact of the message, when the page shows them (the slim
-/// item in memory lacks some: see `Item::slim`).
-fn email_view<'a>(
-    email: &'a EmailFacts,
-    full: Option<EmailFacts>,
-    strings: &mut Strings,
-) -> EmailView<'a> {
+/// `full`: with every fact of the message (`email` is the full item's,
+/// read back from the journal).
+fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> EmailView<'a> {
     let client = email
         .x_mailer
         .as_deref()
@@ -340,7 +375,7 @@ fn email_view<'a>(
             .map(|b| strings.add(&form(b))),
         dk: email.dkim.iter().map(dkim_view).collect(),
         fp: fingerprint(email, strings),
-        x: full.map(Cow::Owned),
+        x: full.then_some(email),
     }
 }
 
@@ -356,7 +391,7 @@ fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> Vec<u32> {
     out
 }
 
-fn item_view<'a>(item: &'a Item, full: Option<Item>, strings: &mut Strings) -> ItemView<'a> {
+fn item_view<'a>(item: &'a Item, full: bool, strings: &mut Strings) -> ItemView<'a> {
     let doc = pick(item, &["document"]).remove("document");
     ItemView {
         p: &item.path,
@@ -368,10 +403,7 @@ fn item_view<'a>(item: &'a Item, full: Option<Item>, strings: &mut Strings) -> I
         ct: item.content_type.as_deref(),
         lt: item.link_target.as_deref(),
         sp: item.special,
-        e: item
-            .email
-            .as_deref()
-            .map(|e| email_view(e, full.and_then(|f| f.email).map(|b| *b), strings)),
+        e: item.email.as_deref().map(|e| email_view(e, full, strings)),
         doc,
     }
 }
@@ -393,30 +425,29 @@ fn stub_view<'a>(ranked: &Ranked<'a>, strings: &mut Strings) -> ItemView<'a> {
     }
 }
 
-/// The page's data; fails only when slimmed items cannot be read back.
-pub fn build(report: &Report) -> Result<Page<'_>, String> {
-    let ranked = rank(&report.items, &report.findings);
-    let mut full = report
-        .items
-        .full(ranked.iter().take(MAX_FULL).filter_map(|r| r.item))?;
+/// The page's data; `strings` receives the string table as items are written.
+pub fn build<'a>(
+    report: &'a Report,
+    ranked: &'a [Ranked<'a>],
+    strings: &'a RefCell<Strings>,
+) -> Page<'a> {
+    let full: HashSet<usize> = ranked
+        .iter()
+        .take(MAX_FULL)
+        .filter_map(|r| r.item)
+        .collect();
     let scored: HashSet<usize> = ranked
         .iter()
         .filter(|r| r.score > 0)
         .filter_map(|r| r.item)
         .collect();
-    let mut strings = Strings::default();
-    let mut items: Vec<ItemView> = report
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| item_view(item, full.remove(&i), &mut strings))
-        .collect();
+    let mut stubs = Vec::new();
     let mut findings: Vec<Option<FindingView>> = report.findings.iter().map(|_| None).collect();
     let mut order = Vec::with_capacity(ranked.len());
     for (rank, r) in ranked.iter().enumerate() {
         let index = r.item.unwrap_or_else(|| {
-            items.push(stub_view(r, &mut strings));
-            items.len() - 1
+            stubs.push(r);
+            report.items.len() + stubs.len() - 1
         });
         for &fi in &r.findings {
             let f = &report.findings[fi];
@@ -430,8 +461,7 @@ pub fn build(report: &Report) -> Result<Page<'_>, String> {
         }
         order.push((index, r.score));
     }
-    Ok(Page {
-        strings,
+    Page {
         tool: &report.tool,
         scan: &report.scan,
         summary: &report.summary,
@@ -445,7 +475,12 @@ pub fn build(report: &Report) -> Result<Page<'_>, String> {
                 doc: c.meta.doc.trim(),
             })
             .collect(),
-        items,
+        items: ItemsView {
+            report,
+            full,
+            stubs,
+            strings,
+        },
         // Every finding belongs to exactly one ranked group.
         findings: findings.into_iter().flatten().collect(),
         ranked: order,
@@ -460,7 +495,8 @@ pub fn build(report: &Report) -> Result<Page<'_>, String> {
             })
             .collect(),
         sections: pick(report, SECTIONS),
-    })
+        strings,
+    }
 }
 
 #[cfg(test)]
