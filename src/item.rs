@@ -270,7 +270,7 @@ impl Item {
 
     /// Drops the facts only the report shows (and what item checks read),
     /// once the full item is journaled at `at`: what stays is what the corpus
-    /// passes and the report's page read for every item.
+    /// passes read. The report writers read the full item back.
     pub fn slim(&mut self, at: SpillRef) {
         self.spill = Some(at);
         if let Some(email) = self.email.as_deref_mut() {

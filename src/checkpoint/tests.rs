@@ -265,7 +265,8 @@ fn slimmed_items_read_back_in_full_from_the_journal() {
     }
     let email = slim.iter().find_map(|i| i.email.as_deref()).unwrap();
     assert!(email.received.is_empty() && email.header_names.is_empty());
-    assert!(email.dkim[0].h.is_empty() && email.dkim[0].signature == "pass");
+    assert!(email.dkim.is_empty() && email.to.is_empty() && email.fingerprint.is_empty());
+    assert!(email.from[0].address.is_some() && email.date.is_some());
     let derived = email
         .derived
         .as_deref()

@@ -83,21 +83,6 @@ pub struct DkimFacts {
     pub line: String,
 }
 
-impl DkimFacts {
-    /// Only what the report's page shows for every message (`Item::slim`):
-    /// domain, selector and the two results with their reason.
-    pub fn slim(&mut self) {
-        *self = DkimFacts {
-            d: self.d.take(),
-            s: self.s.take(),
-            body_hash: self.body_hash,
-            signature: self.signature,
-            detail: self.detail.take(),
-            ..DkimFacts::default()
-        };
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrailingCut {
     pub lines: usize,

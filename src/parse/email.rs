@@ -262,10 +262,12 @@ impl EmailFacts {
         }
     }
 
-    /// Drops what only item checks and the report's full view read: the
-    /// Received chain, header names, header problems, repeated headers, most
-    /// DKIM tags, and the fingerprint map (see `Item::slim`). `derived` keeps
-    /// what the corpus passes and the page need of them.
+    /// Drops what only item checks and the report read (the report reads
+    /// full items back from the journal: `checkpoint::spill`): the Received
+    /// chain, header names and problems, repeated headers, DKIM results,
+    /// recipients, client headers, MIME facts, Resent-Date and the
+    /// fingerprint map (see `Item::slim`). `derived` keeps what the corpus
+    /// passes need of them.
     pub fn slim(&mut self) {
         if self.derived.is_none() {
             self.derived = Some(Box::new(Derived::of(self)));
@@ -275,9 +277,13 @@ impl EmailFacts {
         self.header_names = Vec::new();
         self.header_problems = Vec::new();
         self.repeated_headers = Vec::new();
-        for d in &mut self.dkim {
-            d.slim();
-        }
+        self.dkim = Vec::new();
+        self.to = Vec::new();
+        self.cc = Vec::new();
+        self.x_mailer = None;
+        self.user_agent = None;
+        self.mime = MimeFacts::default();
+        self.resent_date = None;
     }
 }
 
