@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serializer};
 
 use crate::checks::CHECKS;
 use crate::parse::minhash::{HASHES, Signature};
@@ -105,24 +105,46 @@ pub fn static_str_map<'de, D: Deserializer<'de>>(
         .collect()
 }
 
-/// `with` for an optional MinHash signature (serde has no impls for arrays of 64).
+/// `with` for an optional MinHash signature (serde has no impls for arrays of
+/// 64): base64 of its values' little-endian bytes, a third shorter than a JSON
+/// array of numbers and faster to read back (the report writers read every
+/// item back from the journal).
 pub mod minhash {
     use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
 
     pub fn serialize<S: Serializer>(sig: &Option<Signature>, s: S) -> Result<S::Ok, S::Error> {
-        sig.as_deref().map(|a| &a[..]).serialize(s)
+        match sig {
+            None => s.serialize_none(),
+            Some(sig) => {
+                let bytes: Vec<u8> = sig.iter().flat_map(|v| v.to_le_bytes()).collect();
+                s.serialize_some(&STANDARD.encode(bytes))
+            }
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Signature>, D::Error> {
-        Option::<Vec<u32>>::deserialize(d)?
-            .map(|v| {
-                Signature::try_from(v.into_boxed_slice()).map_err(|v| {
-                    D::Error::custom(format!(
-                        "a MinHash signature has {HASHES} values, not {}",
-                        v.len()
-                    ))
-                })
+        let Some(text) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let bytes = STANDARD
+            .decode(text.as_bytes())
+            .map_err(|e| D::Error::custom(format!("a MinHash signature is not base64: {e}")))?;
+        let values: Vec<u32> = bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        if bytes.len() % 4 != 0 {
+            return Err(D::Error::custom("a MinHash signature of a partial value"));
+        }
+        Signature::try_from(values.into_boxed_slice())
+            .map(Some)
+            .map_err(|v| {
+                D::Error::custom(format!(
+                    "a MinHash signature has {HASHES} values, not {}",
+                    v.len()
+                ))
             })
-            .transpose()
     }
 }
