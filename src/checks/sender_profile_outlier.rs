@@ -263,7 +263,7 @@ fn histories(corpus: &Corpus<'_>) -> Histories {
                 continue;
             };
             if let (Some(v), Some(at), Some(client)) = (&f.version, f.at, &f.values[CLIENT]) {
-                out.entry((sender.clone(), client.clone(), f.product.clone()))
+                out.entry((sender.clone(), client.to_string(), f.product.clone()))
                     .or_default()
                     .entries
                     .push((at, v.clone()));
@@ -284,7 +284,7 @@ fn deviations(
 ) -> Vec<Deviation> {
     let mut out = Vec::new();
     let tally = |name: &str| profile.features.get(name);
-    let client = f.values[CLIENT].clone().unwrap_or_default();
+    let client = f.values[CLIENT].as_deref().unwrap_or_default().to_string();
     let clients = tally("client");
     let mut client_fits = true;
     let named = !UNNAMED.contains(&client.as_str());

@@ -98,10 +98,35 @@ fn nth_sunday(year: i32, month: u32, n: u32) -> NaiveDate {
     d + Duration::weeks(i64::from(n) - 1)
 }
 
+/// A feature value: one shared copy per distinct value (`intern`).
+pub type FeatureValue = std::sync::Arc<str>;
+
+/// Past this many distinct values, new ones are no longer shared (a hostile
+/// dump with a fresh value per message must not grow the table unbounded
+/// across scans in one process).
+const MAX_INTERNED: usize = 1 << 20;
+
+/// The shared copy of `value`: a feature takes one of a few values per
+/// sender (client, zone, header order), kept once instead of per message.
+pub fn intern(value: String) -> FeatureValue {
+    static VALUES: std::sync::Mutex<std::collections::BTreeSet<FeatureValue>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut values = VALUES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(shared) = values.get(value.as_str()) {
+        return shared.clone();
+    }
+    let shared = FeatureValue::from(value);
+    if values.len() < MAX_INTERNED {
+        values.insert(shared.clone());
+    }
+    shared
+}
+
 /// One message's feature values (`None` where the message does not tell).
 #[derive(Debug, Clone, Default)]
 pub struct Features {
-    pub values: [Option<String>; 8],
+    /// Shared copies (`intern`): the same few values recur across messages.
+    pub values: [Option<FeatureValue>; 8],
     /// The UTC offset of Date in minutes and the instant, for DST normalisation.
     pub offset: Option<i32>,
     pub at: Option<DateTime<Utc>>,
@@ -145,8 +170,9 @@ const CLIENT_HEADERS: &[&str] = &[
 
 pub fn features(email: &EmailFacts) -> Features {
     let mut f = Features::default();
+    let mut values: [Option<String>; 8] = Default::default();
     let claim = claimed_client(email);
-    f.values[CLIENT] = Some(match &claim {
+    values[CLIENT] = Some(match &claim {
         Some(c) => c.family.to_string(),
         None => inferred_family(email)
             .map(|(family, _)| family.to_string())
@@ -172,7 +198,7 @@ pub fn features(email: &EmailFacts) -> Features {
         f.offset = date.offset_minutes;
         f.at = date.instant();
     }
-    f.values[2] = email.message_id.as_deref().map(message_id_format);
+    values[2] = email.message_id.as_deref().map(message_id_format);
     let order: Vec<&str> = email
         .header_names
         .iter()
@@ -186,22 +212,22 @@ pub fn features(email: &EmailFacts) -> Features {
                 seen.push(n);
             }
         }
-        f.values[3] = Some(seen.join(" > "));
+        values[3] = Some(seen.join(" > "));
     }
-    f.values[FIRST_RELAY] = email
+    values[FIRST_RELAY] = email
         .received
         .last()
         .and_then(|h| h.by.as_deref())
         .and_then(org_domain);
     // A list server re-wraps messages in its own boundary: not the client's.
     if email.list_id.is_none() {
-        f.values[5] = email
+        values[5] = email
             .mime
             .boundary
             .as_deref()
             .map(|b| coarse_shape(&boundary_shape(b)));
     }
-    f.values[6] = match (&email.mime.text_charset, &email.mime.text_encoding) {
+    values[6] = match (&email.mime.text_charset, &email.mime.text_encoding) {
         (None, None) => None,
         (c, e) => Some(format!(
             "{} / {}",
@@ -217,11 +243,12 @@ pub fn features(email: &EmailFacts) -> Features {
         .collect();
     present.sort();
     present.dedup();
-    f.values[7] = Some(if present.is_empty() {
+    values[7] = Some(if present.is_empty() {
         "none".into()
     } else {
         present.join(", ")
     });
+    f.values = values.map(|v| v.map(intern));
     f
 }
 
@@ -229,12 +256,12 @@ pub fn features(email: &EmailFacts) -> Features {
 pub fn fingerprint(features: &Features) -> BTreeMap<&'static str, String> {
     let mut f = features.clone();
     if let Some(offset) = f.offset {
-        f.values[TIME_ZONE] = Some(format_offset(offset));
+        f.values[TIME_ZONE] = Some(intern(format_offset(offset)));
     }
     FEATURES
         .iter()
         .zip(f.values)
-        .filter_map(|(name, value)| Some((*name, value?)))
+        .filter_map(|(name, value)| Some((*name, value?.to_string())))
         .collect()
 }
 
@@ -422,7 +449,7 @@ pub fn build(items: &[Item]) -> Profiles {
         for &n in rows {
             let f = &mut raw[n].2;
             if let (Some(offset), Some(at)) = (f.offset, f.at) {
-                f.values[TIME_ZONE] = Some(zone_value(offset, at, calendar));
+                f.values[TIME_ZONE] = Some(intern(zone_value(offset, at, calendar)));
             }
         }
         let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
@@ -498,7 +525,7 @@ fn profile(key: &str, calendar: Calendar, members: Vec<usize>, feats: &[&Feature
     let mut features: BTreeMap<&'static str, Tally> = BTreeMap::new();
     let mut clusters: BTreeMap<String, Cluster> = BTreeMap::new();
     for f in feats {
-        let client = f.values[CLIENT].clone().unwrap_or_default();
+        let client = f.values[CLIENT].as_deref().unwrap_or_default().to_string();
         let cluster = clusters.entry(client.clone()).or_insert_with(|| Cluster {
             client,
             messages: 0,
@@ -525,14 +552,14 @@ fn profile(key: &str, calendar: Calendar, members: Vec<usize>, feats: &[&Feature
                 *features
                     .entry(name)
                     .or_default()
-                    .entry(v.clone())
+                    .entry(v.to_string())
                     .or_default() += 1;
                 if k != CLIENT {
                     *cluster
                         .features
                         .entry(name)
                         .or_default()
-                        .entry(v.clone())
+                        .entry(v.to_string())
                         .or_default() += 1;
                 }
             }
@@ -553,6 +580,14 @@ fn profile(key: &str, calendar: Calendar, members: Vec<usize>, feats: &[&Feature
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feature_values_are_shared() {
+        let a = intern("Outlook".to_string());
+        let b = intern(String::from("Outlook"));
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+        assert!(!std::sync::Arc::ptr_eq(&a, &intern("Thunderbird".into())));
+    }
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
