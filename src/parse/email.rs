@@ -168,8 +168,9 @@ pub struct EmailFacts {
     pub attachments: u32,
     /// Resent-Date, when the message was resent (RFC 5322 3.6.6): its
     /// Received chain then belongs to the resending, not to the original.
+    /// Boxed: rare, and 168 bytes inline in every message's facts otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resent_date: Option<DateFacts>,
+    pub resent_date: Option<Box<DateFacts>>,
     /// SHA-256 of the normalised content (originator fields, body text,
     /// attachments): copies differing only in delivery headers, folding,
     /// line endings or trailing blank lines share it.
@@ -408,7 +409,7 @@ fn facts_of(
         mime: mime_facts(message),
         list_id: first("list-id"),
         attachments: 0,
-        resent_date: first("resent-date").map(DateFacts::from_raw),
+        resent_date: first("resent-date").map(|d| Box::new(DateFacts::from_raw(d))),
         content_sha256: String::new(),
         has_quote: false,
         fingerprint: Default::default(),
