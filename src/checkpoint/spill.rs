@@ -1,11 +1,11 @@
 //! Full items wait in the journal while the corpus passes work on slim ones, so memory does not grow with every fact of every item.
 //!
 //! A worker journals each file's items with all their facts, then keeps in
-//! memory only what the corpus passes read (`Item::slim`): the Received
-//! chain, the header names, the header problems and most DKIM tags go, and
-//! the item remembers where its full form is (`SpillRef`). The report
-//! writers read the full items back here, a journal line at a time; items
-//! of one file are neighbours in report order, so each line is read once.
+//! memory only what the corpus passes read (`Item::slim` says what goes),
+//! and the item remembers where its full form is (`SpillRef`). The report
+//! writers read the full items back here: items of one file are neighbours
+//! in report order and journaled in that order, so each run of them is
+//! parsed from its line as a stream, one item in memory at a time.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
@@ -88,7 +88,9 @@ impl Spill {
         };
         match (failed, parsed) {
             (Some(e), _) => Err(e),
-            (None, Err(e)) => Err(format!("the journal changed during the scan: {e}")),
+            (None, Err(e)) => Err(format!(
+                "cannot read the journal back (was it changed during the scan?): {e}"
+            )),
             (None, Ok(())) => Ok(()),
         }
     }
