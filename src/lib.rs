@@ -105,6 +105,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                         slim(&mut segment.0.items, line);
                         append(&mut output, segment);
                     }
+                    output.0.items.shrink_to_fit();
                     return Some(output);
                 }
                 if cfg.stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -157,6 +158,9 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                 }
                 let mut output = done;
                 append(&mut output, last);
+                // Held until every file is read: a vector grown by pushes
+                // keeps room for 4 items, 720 unused bytes for a file of one.
+                output.0.items.shrink_to_fit();
                 let done = fresh.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if stop_after.is_some_and(|n| done >= n) {
                     cfg.stop.store(true, std::sync::atomic::Ordering::Relaxed);
