@@ -41,7 +41,7 @@ pub fn hash_tree(
             .files
             .into_par_iter()
             .map(|entry| {
-                let sha256 = hash_file(&entry, progress);
+                let sha256 = hash_file(&entry, root, progress);
                 progress.file_done();
                 Hashed { entry, sha256 }
             })
@@ -58,8 +58,12 @@ pub fn hash_tree(
     Ok((hashed, errors))
 }
 
-fn hash_file(entry: &FileEntry, progress: &Progress) -> Result<String, String> {
-    let mut file = open_evidence(&entry.abs).map_err(|e| format!("cannot open: {e}"))?;
+fn hash_file(
+    entry: &FileEntry,
+    root: &std::path::Path,
+    progress: &Progress,
+) -> Result<String, String> {
+    let mut file = open_evidence(&entry.abs(root)).map_err(|e| format!("cannot open: {e}"))?;
     let mut hasher = Sha256::new();
     // The worker's reusable buffer: a fresh zeroed megabyte per file cost
     // more than hashing a small file (half the time on 300,000 emails).

@@ -76,7 +76,7 @@ pub fn read_file_with(
     test_hold("open", &entry.path);
     let mut out = Output::default();
     let root = Locator::root();
-    let file = match open_evidence(&entry.abs) {
+    let file = match open_evidence(&entry.abs(&cfg.root)) {
         Ok(f) => f,
         Err(e) => {
             out.errors.push(ItemError::new(
@@ -187,7 +187,7 @@ fn read_into(
             ),
         ));
     }
-    if let Some(change) = moved_away(&file, entry) {
+    if let Some(change) = moved_away(&file, entry, cfg) {
         out.errors.push(ItemError::new(&entry.path, &root, change));
     }
     sink.finish(&mut item, entry, cfg, &mut out);
@@ -197,10 +197,10 @@ fn read_into(
 
 /// Whether the path no longer names the file that was read (deleted or
 /// replaced while it was read): then the hash is of a file the dump no longer holds.
-fn moved_away(file: &File, entry: &FileEntry) -> Option<String> {
+fn moved_away(file: &File, entry: &FileEntry, cfg: &Config) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let read = file.metadata().ok()?;
-    match std::fs::symlink_metadata(&entry.abs) {
+    match std::fs::symlink_metadata(entry.abs(&cfg.root)) {
         Err(e) if e.kind() == ErrorKind::NotFound => Some(
             "deleted during the scan: the hash is of the bytes read before it went away".into(),
         ),

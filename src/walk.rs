@@ -19,9 +19,10 @@ use crate::item::{Item, ItemKind, Locator};
 pub struct FileEntry {
     /// Escaped, '/'-separated path relative to the root (the report's `path`).
     pub path: String,
-    /// The raw bytes of the relative path, for the manifest.
+    /// The raw bytes of the relative path, for the manifest and for opening
+    /// the file (`abs`: the absolute path is not kept, a million files would
+    /// hold it as a third copy of every path).
     pub raw_path: Vec<u8>,
-    pub abs: PathBuf,
     /// Size seen by the walk; the reader records what it actually read.
     pub size: u64,
     /// Last modification and last status change seen by the walk, in
@@ -30,6 +31,13 @@ pub struct FileEntry {
     /// back by anyone who can write the file, ctime cannot).
     pub mtime_ns: i64,
     pub ctime_ns: i64,
+}
+
+impl FileEntry {
+    /// The file's path under `root`, the folder that was walked.
+    pub fn abs(&self, root: &Path) -> PathBuf {
+        root.join(std::ffi::OsStr::from_bytes(&self.raw_path))
+    }
 }
 
 /// What the walk found: files to read, and items and errors it settled itself.
@@ -97,7 +105,6 @@ pub fn walk(root: &Path) -> Walk {
             out.files.push(FileEntry {
                 path,
                 raw_path: rel.as_os_str().as_bytes().to_vec(),
-                abs: entry.path().to_path_buf(),
                 size: meta.as_ref().map_or(0, |m| m.len()),
                 mtime_ns: meta
                     .as_ref()
