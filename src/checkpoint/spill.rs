@@ -236,6 +236,16 @@ pub enum StreamError<E> {
     Sink(E),
 }
 
+impl<E: serde::ser::Error> StreamError<E> {
+    /// For a serializer streaming items: its own error, or the spill's as one.
+    pub fn into_ser(self) -> E {
+        match self {
+            StreamError::Spill(e) => E::custom(e),
+            StreamError::Sink(e) => e,
+        }
+    }
+}
+
 /// Calls `f` with the full form of every item of `items`, in order. A run of
 /// items from one journal line that is in journal order (the usual case:
 /// a file's items are written in report order) is streamed from the line,

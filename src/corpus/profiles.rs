@@ -254,14 +254,18 @@ pub fn features(email: &EmailFacts) -> Features {
 
 /// A message's feature values by name, for `item.email.fingerprint`.
 pub fn fingerprint(features: &Features) -> BTreeMap<&'static str, String> {
-    let mut f = features.clone();
-    if let Some(offset) = f.offset {
-        f.values[TIME_ZONE] = Some(intern(format_offset(offset)));
-    }
+    // The time zone as written, before any daylight-saving rule.
+    let zone = features.offset.map(format_offset);
     FEATURES
         .iter()
-        .zip(f.values)
-        .filter_map(|(name, value)| Some((*name, value?.to_string())))
+        .enumerate()
+        .filter_map(|(k, name)| {
+            let value = match (k, &zone) {
+                (TIME_ZONE, Some(zone)) => zone.clone(),
+                _ => features.values[k].as_deref()?.to_string(),
+            };
+            Some((*name, value))
+        })
         .collect()
 }
 

@@ -253,16 +253,6 @@ impl EmailFacts {
         }
     }
 
-    /// `fingerprint`, rebuilt from `derived` when `slim` dropped it.
-    pub fn fingerprint_map(&self) -> Cow<'_, std::collections::BTreeMap<&'static str, String>> {
-        match &self.derived {
-            Some(d) if self.fingerprint.is_empty() => {
-                Cow::Owned(crate::corpus::profiles::fingerprint(&d.features))
-            }
-            _ => Cow::Borrowed(&self.fingerprint),
-        }
-    }
-
     /// Drops what only item checks and the report read (the report reads
     /// full items back from the journal: `checkpoint::spill`): the Received
     /// chain, header names and problems, repeated headers, DKIM results,

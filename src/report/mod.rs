@@ -86,13 +86,10 @@ impl std::ops::Deref for Items {
 impl Serialize for Items {
     /// Each item in full, read back from the journal when it was slimmed.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
+        use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.list.len()))?;
         self.for_each_full(|item| seq.serialize_element(item))
-            .map_err(|e| match e {
-                StreamError::Spill(e) => S::Error::custom(e),
-                StreamError::Sink(e) => e,
-            })?;
+            .map_err(StreamError::into_ser)?;
         seq.end()
     }
 }

@@ -90,7 +90,7 @@ struct ItemsView<'a> {
 
 impl Serialize for ItemsView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
+        use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.report.items.len() + self.stubs.len()))?;
         let mut strings = self.strings.borrow_mut();
         let mut index = 0;
@@ -101,10 +101,7 @@ impl Serialize for ItemsView<'_> {
                 index += 1;
                 seq.serialize_element(&view)
             })
-            .map_err(|e| match e {
-                StreamError::Spill(e) => S::Error::custom(e),
-                StreamError::Sink(e) => e,
-            })?;
+            .map_err(StreamError::into_ser)?;
         for stub in &self.stubs {
             seq.serialize_element(&stub_view(stub, &mut strings))?;
         }
@@ -379,12 +376,10 @@ fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> E
     }
 }
 
-/// `email.fingerprint`, which a slim item (`Item::slim`) rebuilds from its
-/// derived profile features.
+/// `email.fingerprint` (the page reads full items: `Items::for_each_full`).
 fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> Vec<u32> {
-    let map = email.fingerprint_map();
-    let mut out = Vec::with_capacity(map.len() * 2);
-    for (name, value) in map.iter() {
+    let mut out = Vec::with_capacity(email.fingerprint.len() * 2);
+    for (name, value) in &email.fingerprint {
         out.push(strings.add(name));
         out.push(strings.add(&cap(value)));
     }
