@@ -35,7 +35,7 @@ which `message-id-conflict` finds copies that are *not* identical.
 const MAX_LISTED: usize = 100;
 
 fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
-    for (sha, members) in &corpus.by_sha256 {
+    for (sha, members) in corpus.by_sha256.iter() {
         if members.len() < 2 {
             continue;
         }
@@ -49,7 +49,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
             })
             .collect();
         let mut evidence = Evidence::new()
-            .with("sha256", *sha)
+            .with("sha256", sha)
             .with("size", first.size)
             .with("count", members.len())
             .with("copies", copies);

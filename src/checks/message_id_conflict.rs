@@ -52,7 +52,7 @@ const MAX_DIFF_LINES: usize = 12;
 const MAX_FOOTER_LINES: usize = 15;
 
 fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
-    for (id, members) in &corpus.by_message_id {
+    for (id, members) in corpus.by_message_id.iter() {
         if members.len() < 2 || !corpus.copies_differ(members) {
             continue;
         }

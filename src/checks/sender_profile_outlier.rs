@@ -88,7 +88,11 @@ struct Deviation {
 fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
     let profiles = &corpus.profiles;
     let histories = histories(corpus);
-    for (&index, features) in &profiles.messages {
+    for &(index, _) in &profiles.messages {
+        let Some(features) = profiles.features(corpus.items, index) else {
+            continue;
+        };
+        let features = &features;
         let item = &corpus.items[index];
         let Some(email) = item.email.as_deref() else {
             continue;
@@ -259,7 +263,7 @@ fn histories(corpus: &Corpus<'_>) -> Histories {
     let mut out: Histories = BTreeMap::new();
     for (sender, profile) in &corpus.profiles.senders {
         for m in &profile.members {
-            let Some(f) = corpus.profiles.messages.get(m) else {
+            let Some(f) = corpus.profiles.features(corpus.items, *m) else {
                 continue;
             };
             if let (Some(v), Some(at), Some(client)) = (&f.version, f.at, &f.values[CLIENT]) {

@@ -7,6 +7,7 @@
 //! clusters by client (office PC and phone are two clusters). Memory grows
 //! with the number of distinct values, not with the number of messages.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
@@ -381,8 +382,30 @@ pub struct Cluster {
 pub struct Profiles {
     pub senders: BTreeMap<String, Profile>,
     pub domains: BTreeMap<String, Profile>,
-    /// Each considered message's item index and features (time zone normalised).
-    pub messages: BTreeMap<usize, Features>,
+    /// Each considered message's item index and its time zone value
+    /// normalised to its sender's daylight-saving rule, by index. The other
+    /// features stay with the item (`features`): a copy here cost about 300
+    /// bytes a message.
+    pub messages: Vec<(usize, Option<FeatureValue>)>,
+}
+
+impl Profiles {
+    /// The features of considered message `index` (time zone normalised).
+    pub fn features(&self, items: &[Item], index: usize) -> Option<Features> {
+        let n = self.messages.binary_search_by_key(&index, |m| m.0).ok()?;
+        let mut f = own_features(items.get(index)?.email.as_deref()?).into_owned();
+        f.values[TIME_ZONE] = self.messages[n].1.clone();
+        Some(f)
+    }
+}
+
+/// A message's features: those computed when it was parsed, or now (facts
+/// built by hand in tests).
+fn own_features(email: &EmailFacts) -> Cow<'_, Features> {
+    match email.derived.as_deref() {
+        Some(d) => Cow::Borrowed(&d.features),
+        None => Cow::Owned(features(email)),
+    }
 }
 
 /// The messages profiles learn from: one item per Message-ID (the copy with the
@@ -428,20 +451,22 @@ pub fn sender_key(email: &EmailFacts) -> Option<String> {
 
 pub fn build(items: &[Item]) -> Profiles {
     let mut profiles = Profiles::default();
-    // Each message's features on its own (in parallel, in item order), then
-    // the grouping below.
+    // Each considered message: its index, sender and features (borrowed from
+    // the item), and its time zone value, normalised below.
     let representatives = representatives(items);
-    let mut raw: Vec<(usize, String, Features)> = representatives
+    let mut raw: Vec<(usize, String, Cow<'_, Features>, Option<FeatureValue>)> = representatives
         .par_iter()
         .filter_map(|&i| {
             let email = items[i].email.as_deref()?;
             let sender = sender_key(email)?;
-            Some((i, sender, email.derived().into_owned().features))
+            let features = own_features(email);
+            let zone = features.values[TIME_ZONE].clone();
+            Some((i, sender, features, zone))
         })
         .collect();
     // Group by sender, choose each sender's daylight-saving rule, then count.
     let mut by_sender: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (n, (_, sender, _)) in raw.iter().enumerate() {
+    for (n, (_, sender, _, _)) in raw.iter().enumerate() {
         by_sender.entry(sender.clone()).or_default().push(n);
     }
     for (sender, rows) in &by_sender {
@@ -451,30 +476,38 @@ pub fn build(items: &[Item]) -> Profiles {
             .collect();
         let calendar = choose_calendar(&samples);
         for &n in rows {
-            let f = &mut raw[n].2;
-            if let (Some(offset), Some(at)) = (f.offset, f.at) {
-                f.values[TIME_ZONE] = Some(intern(zone_value(offset, at, calendar)));
+            let row = &mut raw[n];
+            if let (Some(offset), Some(at)) = (row.2.offset, row.2.at) {
+                row.3 = Some(intern(zone_value(offset, at, calendar)));
             }
         }
         let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
-        let feats: Vec<&Features> = rows.iter().map(|&n| &raw[n].2).collect();
+        let feats: Vec<(&Features, Option<&FeatureValue>)> = rows
+            .iter()
+            .map(|&n| (&*raw[n].2, raw[n].3.as_ref()))
+            .collect();
         profiles
             .senders
             .insert(sender.clone(), profile(sender, calendar, members, &feats));
     }
+    drop(by_sender);
     let mut by_domain: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (n, (_, sender, _)) in raw.iter().enumerate() {
+    for (n, (_, sender, _, _)) in raw.iter().enumerate() {
         if let Some(domain) = address_domain(sender) {
             by_domain.entry(domain).or_default().push(n);
         }
     }
     for (domain, rows) in by_domain {
         let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
-        let feats: Vec<&Features> = rows.iter().map(|&n| &raw[n].2).collect();
+        let feats: Vec<(&Features, Option<&FeatureValue>)> = rows
+            .iter()
+            .map(|&n| (&*raw[n].2, raw[n].3.as_ref()))
+            .collect();
         let p = profile(&domain, Calendar::None, members, &feats);
         profiles.domains.insert(domain, p);
     }
-    profiles.messages = raw.into_iter().map(|(i, _, f)| (i, f)).collect();
+    // `representatives` is in item order, and so is `raw`.
+    profiles.messages = raw.into_iter().map(|(i, _, _, zone)| (i, zone)).collect();
     profiles
 }
 
@@ -525,10 +558,16 @@ fn choose_calendar(samples: &[(i32, DateTime<Utc>)]) -> Calendar {
     best.0
 }
 
-fn profile(key: &str, calendar: Calendar, members: Vec<usize>, feats: &[&Features]) -> Profile {
+/// `feats`: each member's features and its normalised time zone value.
+fn profile(
+    key: &str,
+    calendar: Calendar,
+    members: Vec<usize>,
+    feats: &[(&Features, Option<&FeatureValue>)],
+) -> Profile {
     let mut features: BTreeMap<&'static str, Tally> = BTreeMap::new();
     let mut clusters: BTreeMap<String, Cluster> = BTreeMap::new();
-    for f in feats {
+    for &(f, zone) in feats {
         let client = f.values[CLIENT].as_deref().unwrap_or_default().to_string();
         let cluster = clusters.entry(client.clone()).or_insert_with(|| Cluster {
             client,
@@ -552,7 +591,12 @@ fn profile(key: &str, calendar: Calendar, members: Vec<usize>, feats: &[&Feature
             }
         }
         for (k, name) in FEATURES.iter().enumerate() {
-            if let Some(v) = &f.values[k] {
+            let value = if k == TIME_ZONE {
+                zone
+            } else {
+                f.values[k].as_ref()
+            };
+            if let Some(v) = value {
                 *features
                     .entry(name)
                     .or_default()
