@@ -35,7 +35,7 @@ pub mod sniff;
 pub mod verify;
 pub mod walk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use chrono::Utc;
@@ -317,14 +317,16 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 fn build_manifest(files: &[walk::FileEntry], items: &[item::Item]) -> Vec<u8> {
-    let hashes: HashMap<&str, &str> = items
-        .iter()
-        .filter(|i| i.locator.is_root())
-        .filter_map(|i| Some((i.path.as_str(), i.sha256.as_deref()?)))
-        .collect();
+    // Items are sorted by (path, locator), a file's own item (root locator) first.
+    let root = item::Locator::root();
     let entries = files
         .iter()
-        .filter_map(|f| Some((f.raw_path.clone(), hashes.get(f.path.as_str())?.to_string())))
+        .filter_map(|f| {
+            let n = items
+                .binary_search_by(|i| i.key().cmp(&(f.path.as_str(), &root)))
+                .ok()?;
+            Some((f.raw_path.as_slice(), items[n].sha256.as_deref()?))
+        })
         .collect();
     report::manifest::manifest(entries)
 }

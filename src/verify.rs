@@ -122,9 +122,9 @@ mod tests {
     fn reads_back_what_the_writer_writes() {
         let sha = "a".repeat(64);
         let written = manifest(vec![
-            (b"plain.eml".to_vec(), sha.clone()),
-            (b"new\nline\\x".to_vec(), sha.clone()),
-            (b"bad\xff".to_vec(), sha.clone()),
+            (&b"plain.eml"[..], sha.as_str()),
+            (&b"new\nline\\x"[..], sha.as_str()),
+            (&b"bad\xff"[..], sha.as_str()),
         ]);
         let parsed = parse_manifest(&written).unwrap();
         let paths: Vec<&[u8]> = parsed.iter().map(|e| e.path.as_slice()).collect();

@@ -6,17 +6,31 @@
 //! `\` and those characters are written `\\`, `\n`, `\r`.
 
 /// Lines `HASH  PATH` for (raw relative path, hex SHA-256) pairs, sorted by path bytes.
-pub fn manifest(mut entries: Vec<(Vec<u8>, String)>) -> Vec<u8> {
-    entries.sort();
-    let mut out = Vec::new();
+///
+/// Borrowed pairs and an output sized once: on a million files, owned pairs
+/// and a doubling buffer held about 250 MB for a 110 MB manifest.
+pub fn manifest(mut entries: Vec<(&[u8], &str)>) -> Vec<u8> {
+    entries.sort_unstable();
+    let escaped = |path: &[u8]| path.iter().any(|&b| matches!(b, b'\\' | b'\n' | b'\r'));
+    let len: usize = entries
+        .iter()
+        .map(|(path, sha)| {
+            let extra = path
+                .iter()
+                .filter(|&&b| matches!(b, b'\\' | b'\n' | b'\r'))
+                .count();
+            sha.len() + 3 + path.len() + extra + usize::from(extra > 0)
+        })
+        .sum();
+    let mut out = Vec::with_capacity(len);
     for (path, sha) in entries {
-        let needs_escape = path.iter().any(|&b| matches!(b, b'\\' | b'\n' | b'\r'));
+        let needs_escape = escaped(path);
         if needs_escape {
             out.push(b'\\');
         }
         out.extend_from_slice(sha.as_bytes());
         out.extend_from_slice(b"  ");
-        for &b in &path {
+        for &b in path {
             match b {
                 b'\\' if needs_escape => out.extend_from_slice(b"\\\\"),
                 b'\n' => out.extend_from_slice(b"\\n"),
@@ -36,10 +50,12 @@ mod tests {
     #[test]
     fn sorted_and_escaped_like_coreutils() {
         let m = manifest(vec![
-            (b"b.eml".to_vec(), "bb".into()),
-            (b"a\nb".to_vec(), "aa".into()),
-            (b"c\xff".to_vec(), "cc".into()),
+            (&b"b.eml"[..], "bb"),
+            (&b"a\nb"[..], "aa"),
+            (&b"c\xff"[..], "cc"),
+            (&b"d\\e"[..], "dd"),
         ]);
-        assert_eq!(m, b"\\aa  a\\nb\nbb  b.eml\ncc  c\xff\n");
+        assert_eq!(m, b"\\aa  a\\nb\nbb  b.eml\ncc  c\xff\n\\dd  d\\\\e\n");
+        assert_eq!(m.len(), m.capacity());
     }
 }
