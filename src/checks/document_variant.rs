@@ -90,28 +90,32 @@ fn signature_of(item: &Item) -> Option<(&Signature, bool)> {
 fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
     let items = corpus.items;
     // LSH buckets: (band, is_email, hash of the band's rows) -> members,
-    // built by sorting one flat list (a map of ~16 entries per item was the
-    // costliest part of this check on large dumps).
-    let mut entries: Vec<(usize, bool, u64, usize)> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let Some((sig, is_email)) = signature_of(item) else {
-            continue;
-        };
-        for band in 0..BANDS {
+    // built by sorting a flat list (a map of ~16 entries per item was the
+    // costliest part of this check on large dumps), one band at a time: the
+    // list of all bands held 32 bytes x 16 per item, 128 MB on 4 GB.
+    let signed: Vec<(usize, &Signature, bool)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| signature_of(item).map(|(sig, is_email)| (i, sig, is_email)))
+        .collect();
+    let mut entries: Vec<(bool, u64, usize)> = Vec::with_capacity(signed.len());
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for band in 0..BANDS {
+        entries.clear();
+        for &(i, sig, is_email) in &signed {
             let mut h = DefaultHasher::new();
             sig[band * ROWS..(band + 1) * ROWS].hash(&mut h);
-            entries.push((band, is_email, h.finish(), i));
+            entries.push((is_email, h.finish(), i));
         }
-    }
-    entries.sort_unstable();
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for bucket in entries.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
-        if bucket.len() < 2 || bucket.len() > MAX_BUCKET {
-            continue;
-        }
-        for (n, a) in bucket.iter().enumerate() {
-            for b in &bucket[n + 1..] {
-                pairs.push((a.3.min(b.3), a.3.max(b.3)));
+        entries.sort_unstable();
+        for bucket in entries.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+            if bucket.len() < 2 || bucket.len() > MAX_BUCKET {
+                continue;
+            }
+            for (n, a) in bucket.iter().enumerate() {
+                for b in &bucket[n + 1..] {
+                    pairs.push((a.2.min(b.2), a.2.max(b.2)));
+                }
             }
         }
     }
