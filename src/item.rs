@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::checkpoint::spill::SpillRef;
 use crate::parse::document::DocumentFacts;
-use crate::parse::email::EmailFacts;
+use crate::parse::email::{CorpusEmail, EmailFacts};
 
 /// What an item is, recognised by its bytes (see `sniff`), not by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -247,6 +247,10 @@ pub struct Item {
     /// (runtime only: a place in this run's journal).
     #[serde(skip)]
     pub spill: Option<SpillRef>,
+    /// What the corpus passes read of a message (`mail`)
+    /// (runtime only: taken from `email` by `slim` or `settle`).
+    #[serde(skip)]
+    pub corpus_email: Option<Box<CorpusEmail>>,
 }
 
 impl Item {
@@ -265,17 +269,33 @@ impl Item {
             email: None,
             document: None,
             spill: None,
+            corpus_email: None,
         }
     }
 
     /// Drops the facts only the report shows (and what item checks read),
-    /// once the full item is journaled at `at`: what stays is what the corpus
-    /// passes read. The report writers read the full item back.
+    /// once the full item is journaled at `at`: a message keeps what the
+    /// corpus passes read (`mail`). The report writers read the full item back.
     pub fn slim(&mut self, at: SpillRef) {
         self.spill = Some(at);
-        if let Some(email) = self.email.as_deref_mut() {
-            email.slim();
+        if let Some(mut email) = self.email.take() {
+            self.corpus_email = Some(Box::new(CorpusEmail::take(&mut email)));
         }
+    }
+
+    /// Gives a message the corpus's share of its facts without dropping them
+    /// (no journal to read them back from; tests).
+    pub fn settle(&mut self) {
+        if self.corpus_email.is_none()
+            && let Some(email) = self.email.as_deref()
+        {
+            self.corpus_email = Some(Box::new(CorpusEmail::of(email)));
+        }
+    }
+
+    /// What the corpus passes read of a message, once `slim` or `settle` ran.
+    pub fn mail(&self) -> Option<&CorpusEmail> {
+        self.corpus_email.as_deref()
     }
 
     /// Sort key of the report: (path, locator).

@@ -78,7 +78,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
         } else {
             Severity::Medium
         };
-        let Some(email) = carrier.email.as_deref() else {
+        let Some(email) = carrier.mail() else {
             continue;
         };
         let date_raw = email
@@ -140,7 +140,7 @@ fn carrying_email<'a>(items: &'a [Item], item: &Item) -> Option<(&'a Item, DateT
             .ok()
             .map(|i| &items[i]);
         if let Some(parent_item) = found
-            && let Some(email) = parent_item.email.as_deref()
+            && let Some(email) = parent_item.mail()
         {
             let sent = email.date.as_ref()?.parsed.as_ref()?.instant()?;
             return Some((parent_item, sent));
@@ -171,8 +171,8 @@ mod tests {
 
     fn findings(doc: Item) -> Vec<Finding> {
         let email = email_item("From: a@b.c\nDate: Tue, 2 May 2017 09:14:01 +0200\n\nbody\n");
-        let items = vec![email, doc];
-        let corpus = Corpus::build(&items, &crate::corpus::NoContent);
+        let mut items = vec![email, doc];
+        let corpus = Corpus::build(&mut items, &crate::corpus::NoContent);
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out

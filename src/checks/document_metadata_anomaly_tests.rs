@@ -58,7 +58,7 @@ fn corpus_items() -> Vec<Item> {
 
 fn run_on(mut items: Vec<Item>) -> Vec<Finding> {
     items.sort_by(|a, b| a.key().cmp(&b.key()));
-    let corpus = Corpus::build(&items, &crate::corpus::NoContent);
+    let corpus = Corpus::build(&mut items, &crate::corpus::NoContent);
     let mut cfg = Config::new(".".into());
     cfg.now = DateTime::parse_from_rfc3339("2017-06-01T00:00:00Z")
         .unwrap()

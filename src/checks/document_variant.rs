@@ -78,7 +78,7 @@ const MAX_CHANGED_SHARE: f64 = 0.15;
 const MAX_WORDS: usize = 50_000;
 
 fn signature_of(item: &Item) -> Option<(&Signature, bool)> {
-    if let Some(email) = item.email.as_deref() {
+    if let Some(email) = item.mail() {
         return email.minhash.as_ref().map(|s| (s, true));
     }
     item.document
@@ -161,7 +161,7 @@ fn same_copy(x: &Item, y: &Item) -> bool {
     if x.sha256.is_some() && x.sha256 == y.sha256 {
         return true;
     }
-    match (x.email.as_deref(), y.email.as_deref()) {
+    match (x.mail(), y.mail()) {
         (Some(e), Some(f)) => {
             (e.message_id.is_some() && e.message_id == f.message_id)
                 || e.content_sha256 == f.content_sha256
@@ -352,14 +352,14 @@ fn compare_pair(corpus: &Corpus<'_>, texts: &TextCache, a: usize, b: usize) -> O
 /// same creation time (a copy keeps it), messages with the same sender,
 /// subject and day. `None` when the metadata cannot tell.
 fn same_origin(x: &Item, y: &Item) -> Option<bool> {
-    if let (Some(e), Some(f)) = (x.email.as_deref(), y.email.as_deref()) {
-        let from = |m: &crate::parse::email::EmailFacts| {
+    if let (Some(e), Some(f)) = (x.mail(), y.mail()) {
+        let from = |m: &crate::parse::email::CorpusEmail| {
             m.from
                 .first()
                 .and_then(|a| a.address.clone())
                 .map(|a| a.to_lowercase())
         };
-        let subject = |m: &crate::parse::email::EmailFacts| {
+        let subject = |m: &crate::parse::email::CorpusEmail| {
             let s = m.subject.clone().unwrap_or_default().to_lowercase();
             let s = s.trim_start_matches([' ', '[']);
             let mut t = s.to_string();
@@ -370,7 +370,7 @@ fn same_origin(x: &Item, y: &Item) -> Option<bool> {
             }
             t.split_whitespace().collect::<Vec<_>>().join(" ")
         };
-        let day = |m: &crate::parse::email::EmailFacts| {
+        let day = |m: &crate::parse::email::CorpusEmail| {
             m.date
                 .as_ref()
                 .and_then(|d| d.parsed.as_ref())
@@ -396,7 +396,7 @@ fn same_origin(x: &Item, y: &Item) -> Option<bool> {
 
 /// When an item was last written, according to its own metadata.
 fn time_of(item: &Item) -> Option<String> {
-    if let Some(e) = item.email.as_deref() {
+    if let Some(e) = item.mail() {
         return e.date.as_ref().and_then(|d| d.utc.clone());
     }
     let d = item.document.as_deref()?;
@@ -483,7 +483,7 @@ fn what_changed(removed: &[&str], added: &[&str]) -> Vec<&'static str> {
 /// Subject or file name says this is a new version.
 fn announces_revision(item: &Item) -> bool {
     let mut text = item.path.to_lowercase();
-    if let Some(s) = item.email.as_deref().and_then(|e| e.subject.as_deref()) {
+    if let Some(s) = item.mail().and_then(|e| e.subject.as_deref()) {
         text.push(' ');
         text.push_str(&s.to_lowercase());
     }

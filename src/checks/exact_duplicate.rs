@@ -85,7 +85,8 @@ mod tests {
     }
 
     fn findings(items: &[Item]) -> Vec<Finding> {
-        let corpus = Corpus::build(items, &crate::corpus::NoContent);
+        let mut items = items.to_vec();
+        let corpus = Corpus::build(&mut items, &crate::corpus::NoContent);
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out

@@ -59,25 +59,15 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
         let reference = members[0];
         let mut conflicts = Vec::new();
         for &other in &members[1..] {
-            let same_hash = corpus.items[other]
-                .email
-                .as_deref()
-                .map(|e| &e.content_sha256)
-                == corpus.items[reference]
-                    .email
-                    .as_deref()
-                    .map(|e| &e.content_sha256);
+            let same_hash = corpus.items[other].mail().map(|e| &e.content_sha256)
+                == corpus.items[reference].mail().map(|e| &e.content_sha256);
             if same_hash {
                 continue;
             }
             match (corpus.content(reference), corpus.content(other)) {
                 (Ok(a), Ok(b)) => {
-                    let list = |i: usize| {
-                        corpus.items[i]
-                            .email
-                            .as_deref()
-                            .is_some_and(|e| e.list_id.is_some())
-                    };
+                    let list =
+                        |i: usize| corpus.items[i].mail().is_some_and(|e| e.list_id.is_some());
                     if let Some(diff) = differences(&a, &b, list(reference), list(other)) {
                         conflicts.push((other, diff));
                     }
@@ -110,7 +100,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
                 json!({
                     "path": item.path,
                     "locator": item.locator,
-                    "content_sha256": item.email.as_deref().map(|e| e.content_sha256.as_str()),
+                    "content_sha256": item.mail().map(|e| e.content_sha256.as_str()),
                 })
             })
             .collect();
@@ -251,7 +241,7 @@ mod tests {
     use crate::corpus::MemorySource;
 
     fn scan(messages: &[(&str, &str)]) -> Vec<Finding> {
-        let items: Vec<_> = messages.iter().map(|(p, m)| email_item_at(p, m)).collect();
+        let mut items: Vec<_> = messages.iter().map(|(p, m)| email_item_at(p, m)).collect();
         let source = MemorySource(
             messages
                 .iter()
@@ -259,7 +249,7 @@ mod tests {
                 .map(|(i, (_, m))| (i, m.to_string()))
                 .collect(),
         );
-        let corpus = Corpus::build(&items, &source);
+        let corpus = Corpus::build(&mut items, &source);
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out

@@ -82,7 +82,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
 }
 
 fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding> {
-    let email = item.email.as_deref()?;
+    let email = item.mail()?;
     if !email.has_quote {
         return None;
     }
@@ -92,7 +92,7 @@ fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding
     if email.quote_words_hash.is_some_and(|q| {
         parents
             .iter()
-            .filter_map(|&p| corpus.items[p].email.as_deref())
+            .filter_map(|&p| corpus.items[p].mail())
             .any(|parent| parent.words_hash == q)
     }) {
         return None;
@@ -412,7 +412,7 @@ mod tests {
     }
 
     fn scan(parent: &str, reply: &str) -> Vec<Finding> {
-        let items = vec![
+        let mut items = vec![
             email_item_at("p.eml", parent),
             email_item_at("r.eml", reply),
         ];
@@ -421,7 +421,7 @@ mod tests {
                 .into_iter()
                 .collect(),
         );
-        let corpus = Corpus::build(&items, &source);
+        let corpus = Corpus::build(&mut items, &source);
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out

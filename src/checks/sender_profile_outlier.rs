@@ -94,7 +94,7 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         };
         let features = &features;
         let item = &corpus.items[index];
-        let Some(email) = item.email.as_deref() else {
+        let Some(email) = item.mail() else {
             continue;
         };
         let Some(sender) = sender_key(email) else {

@@ -39,15 +39,15 @@ replies with parents in the real-mail corpus. Tolerance: `--reply-skew-minutes`.
 
 /// The instant a message came into existence as far as the dump can tell.
 fn earliest_time(item: &Item) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
-    let email = item.email.as_deref()?;
+    let email = item.mail()?;
     let date = email.date.as_ref()?.parsed.as_ref()?.instant()?;
-    let first_hop = email.derived().first_hop_at;
+    let first_hop = email.derived.first_hop_at;
     Some((date, first_hop))
 }
 
 fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
     for item in corpus.items {
-        let Some(email) = item.email.as_deref() else {
+        let Some(email) = item.mail() else {
             continue;
         };
         let Some((parent_id, parents)) = corpus.parents_of(email) else {
@@ -82,7 +82,7 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         let Some((gap, parent)) = latest_gap else {
             continue;
         };
-        let Some(parent_date) = parent.email.as_deref().and_then(|e| e.date.as_ref()) else {
+        let Some(parent_date) = parent.mail().and_then(|e| e.date.as_ref()) else {
             continue;
         };
         let parent_instant = parent_date.parsed.as_ref().and_then(|d| d.instant());
@@ -127,8 +127,8 @@ mod tests {
     use crate::checks::test_support::email_item_at;
 
     fn scan(messages: &[(&str, &str)]) -> Vec<Finding> {
-        let items: Vec<_> = messages.iter().map(|(p, m)| email_item_at(p, m)).collect();
-        let corpus = Corpus::build(&items, &crate::corpus::NoContent);
+        let mut items: Vec<_> = messages.iter().map(|(p, m)| email_item_at(p, m)).collect();
+        let corpus = Corpus::build(&mut items, &crate::corpus::NoContent);
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out

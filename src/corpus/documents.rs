@@ -127,8 +127,7 @@ impl<'a> DocumentIndex<'a> {
         let mut newest_email: Option<DateTime<Utc>> = None;
         for item in items {
             if let Some(date) = item
-                .email
-                .as_deref()
+                .mail()
                 .and_then(|e| e.date.as_ref())
                 .and_then(|d| d.parsed.as_ref())
                 .and_then(|p| p.instant())
@@ -216,7 +215,7 @@ impl Senders {
         let mut handles = BTreeSet::new();
         for mailbox in items
             .iter()
-            .filter_map(|i| i.email.as_deref())
+            .filter_map(|i| i.mail())
             .flat_map(|e| e.from.iter())
         {
             let local = mailbox

@@ -12,9 +12,11 @@ pub mod releases;
 
 pub mod profiles;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::item::{Item, ItemKind};
-use crate::parse::email::{EmailFacts, normalized_content};
+use crate::parse::email::{CorpusEmail, normalized_content};
 use crate::parse::normalize::Normalized;
 use crate::reread::item_bytes;
 
@@ -128,11 +130,15 @@ pub struct Corpus<'a> {
 }
 
 impl<'a> Corpus<'a> {
-    pub fn build(items: &'a [Item], source: &'a dyn ContentSource) -> Self {
+    /// Messages not yet slimmed (no journal; tests) are given the corpus's
+    /// share of their facts here (`Item::settle`).
+    pub fn build(items: &'a mut [Item], source: &'a dyn ContentSource) -> Self {
+        items.par_iter_mut().for_each(Item::settle);
+        let items: &'a [Item] = items;
         let mut by_sha256 = Vec::new();
         let mut by_message_id = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            if let Some(id) = item.email.as_deref().and_then(|e| e.message_id.as_deref()) {
+            if let Some(id) = item.mail().and_then(|e| e.message_id.as_deref()) {
                 by_message_id.push((id, i));
             }
             // An mbox is a container: its messages are compared, not the file.
@@ -164,24 +170,19 @@ impl<'a> Corpus<'a> {
 
     /// The parent a message answers (first In-Reply-To id, else the last
     /// References id) and its copies in the dump, when it is there.
-    pub fn parents_of<'e>(&self, email: &'e EmailFacts) -> Option<(&'e str, &[usize])> {
-        let id = email
-            .in_reply_to
-            .first()
-            .or_else(|| email.references.last())?;
-        if email.message_id.as_deref() == Some(id.as_str()) {
+    pub fn parents_of<'e>(&self, email: &'e CorpusEmail) -> Option<(&'e str, &[usize])> {
+        let id = email.parent_id.as_deref()?;
+        if email.message_id.as_deref() == Some(id) {
             return None;
         }
-        self.by_message_id
-            .get(id.as_str())
-            .map(|members| (id.as_str(), members))
+        self.by_message_id.get(id).map(|members| (id, members))
     }
 
     /// Members of one Message-ID group whose normalised content hashes differ.
     pub fn copies_differ(&self, members: &[usize]) -> bool {
         let mut hashes = members
             .iter()
-            .filter_map(|&i| self.items[i].email.as_deref())
+            .filter_map(|&i| self.items[i].mail())
             .map(|e| e.content_sha256.as_str());
         match hashes.next() {
             Some(first) => hashes.any(|h| h != first),

@@ -7,7 +7,6 @@
 //! clusters by client (office PC and phone are two clusters). Memory grows
 //! with the number of distinct values, not with the number of messages.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
@@ -18,7 +17,7 @@ use crate::domain::{address_domain, org_domain};
 use crate::fingerprint::{boundary_shape, claimed_client, inferred_family, message_id_shape};
 use crate::item::Item;
 use crate::parse::date::format_offset;
-use crate::parse::email::{EmailFacts, Source};
+use crate::parse::email::{CorpusEmail, EmailFacts, Source};
 
 /// Feature names, in report order.
 pub const FEATURES: [&str; 8] = [
@@ -393,43 +392,9 @@ impl Profiles {
     /// The features of considered message `index` (time zone normalised).
     pub fn features(&self, items: &[Item], index: usize) -> Option<Features> {
         let n = self.messages.binary_search_by_key(&index, |m| m.0).ok()?;
-        let mut f = own_features(items.get(index)?.email.as_deref()?).into_owned();
+        let mut f = items.get(index)?.mail()?.derived.features.clone();
         f.values[TIME_ZONE] = self.messages[n].1.clone();
         Some(f)
-    }
-}
-
-/// A message's features: those computed when it was parsed, or now (facts
-/// built by hand in tests). Boxed when owned: `Cow<Features>` is as large as
-/// `Features`, 224 bytes a message in the profiles' working list.
-fn own_features(email: &EmailFacts) -> Cow<'_, Features> {
-    match email.derived.as_deref() {
-        Some(d) => Cow::Borrowed(&d.features),
-        None => Cow::Owned(features(email)),
-    }
-}
-
-enum FeaturesRef<'a> {
-    Borrowed(&'a Features),
-    Owned(Box<Features>),
-}
-
-impl<'a> From<Cow<'a, Features>> for FeaturesRef<'a> {
-    fn from(f: Cow<'a, Features>) -> Self {
-        match f {
-            Cow::Borrowed(f) => FeaturesRef::Borrowed(f),
-            Cow::Owned(f) => FeaturesRef::Owned(Box::new(f)),
-        }
-    }
-}
-
-impl std::ops::Deref for FeaturesRef<'_> {
-    type Target = Features;
-    fn deref(&self) -> &Features {
-        match self {
-            FeaturesRef::Borrowed(f) => f,
-            FeaturesRef::Owned(f) => f,
-        }
     }
 }
 
@@ -439,7 +404,7 @@ fn representatives(items: &[Item]) -> Vec<usize> {
     let mut by_id: BTreeMap<&str, usize> = BTreeMap::new();
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let Some(email) = item.email.as_deref() else {
+        let Some(email) = item.mail() else {
             continue;
         };
         if email.source == Source::Attachment || email.from.is_empty() {
@@ -449,11 +414,7 @@ fn representatives(items: &[Item]) -> Vec<usize> {
             None => out.push(i),
             Some(id) => {
                 let slot = by_id.entry(id).or_insert(i);
-                let hops = |j: usize| {
-                    items[j].email.as_deref().map_or(0, |e| {
-                        e.derived.as_deref().map_or(e.received.len(), |d| d.hops)
-                    })
-                };
+                let hops = |j: usize| items[j].mail().map_or(0, |e| e.derived.hops);
                 if hops(i) > hops(*slot) {
                     *slot = i;
                 }
@@ -465,7 +426,7 @@ fn representatives(items: &[Item]) -> Vec<usize> {
     out
 }
 
-pub fn sender_key(email: &EmailFacts) -> Option<String> {
+pub fn sender_key(email: &CorpusEmail) -> Option<String> {
     email
         .from
         .first()
@@ -479,12 +440,12 @@ pub fn build(items: &[Item]) -> Profiles {
     // Each considered message: its index, sender and features (borrowed from
     // the item), and its time zone value, normalised below.
     let representatives = representatives(items);
-    let mut raw: Vec<(usize, String, FeaturesRef<'_>, Option<FeatureValue>)> = representatives
+    let mut raw: Vec<(usize, String, &Features, Option<FeatureValue>)> = representatives
         .par_iter()
         .filter_map(|&i| {
-            let email = items[i].email.as_deref()?;
+            let email = items[i].mail()?;
             let sender = sender_key(email)?;
-            let features = FeaturesRef::from(own_features(email));
+            let features = &email.derived.features;
             let zone = features.values[TIME_ZONE].clone();
             Some((i, sender, features, zone))
         })
@@ -509,7 +470,7 @@ pub fn build(items: &[Item]) -> Profiles {
         let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
         let feats: Vec<(&Features, Option<&FeatureValue>)> = rows
             .iter()
-            .map(|&n| (&*raw[n].2, raw[n].3.as_ref()))
+            .map(|&n| (raw[n].2, raw[n].3.as_ref()))
             .collect();
         profiles
             .senders
@@ -526,7 +487,7 @@ pub fn build(items: &[Item]) -> Profiles {
         let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
         let feats: Vec<(&Features, Option<&FeatureValue>)> = rows
             .iter()
-            .map(|&n| (&*raw[n].2, raw[n].3.as_ref()))
+            .map(|&n| (raw[n].2, raw[n].3.as_ref()))
             .collect();
         let p = profile(&domain, Calendar::None, members, &feats);
         profiles.domains.insert(domain, p);

@@ -243,38 +243,64 @@ impl Derived {
     }
 }
 
-impl EmailFacts {
-    /// `derived`, or computed now when the facts do not carry it (tests,
-    /// facts read back from a journal).
-    pub fn derived(&self) -> Cow<'_, Derived> {
-        match &self.derived {
-            Some(d) => Cow::Borrowed(d),
-            None => Cow::Owned(Derived::of(self)),
+/// What the corpus passes read of a message, kept for every message until the
+/// report is written (`Item::mail`); the full facts wait in the journal.
+///
+/// Its own type rather than `EmailFacts` with fields emptied: the emptied
+/// fields still took about 370 bytes inline per message. The fields keep
+/// `EmailFacts`'s names and meaning.
+#[derive(Debug, Clone)]
+pub struct CorpusEmail {
+    pub source: Source,
+    pub from: Vec<Mailbox>,
+    pub subject: Option<String>,
+    pub date: Option<DateFacts>,
+    pub message_id: Option<String>,
+    /// The Message-ID this message answers: the first In-Reply-To id, else
+    /// the last References id (`Corpus::parents_of`).
+    pub parent_id: Option<String>,
+    pub list_id: Option<String>,
+    pub content_sha256: String,
+    pub has_quote: bool,
+    pub minhash: Option<crate::parse::minhash::Signature>,
+    pub words_hash: u64,
+    pub quote_words_hash: Option<u64>,
+    pub derived: Derived,
+}
+
+impl CorpusEmail {
+    /// Moves the corpus's share out of `email`, which is dropped after.
+    pub fn take(email: &mut EmailFacts) -> Self {
+        let derived = match email.derived.take() {
+            Some(d) => *d,
+            None => Derived::of(email),
+        };
+        let parent_id = match email.in_reply_to.first() {
+            Some(id) => Some(id.clone()),
+            None => email.references.pop(),
+        };
+        let mut from = std::mem::take(&mut email.from);
+        from.shrink_to_fit();
+        CorpusEmail {
+            source: email.source,
+            from,
+            subject: email.subject.take(),
+            date: email.date.take(),
+            message_id: email.message_id.take(),
+            parent_id,
+            list_id: email.list_id.take(),
+            content_sha256: std::mem::take(&mut email.content_sha256),
+            has_quote: email.has_quote,
+            minhash: email.minhash.take(),
+            words_hash: email.words_hash,
+            quote_words_hash: email.quote_words_hash,
+            derived,
         }
     }
 
-    /// Drops what only item checks and the report read (the report reads
-    /// full items back from the journal: `checkpoint::spill`): the Received
-    /// chain, header names and problems, repeated headers, DKIM results,
-    /// recipients, client headers, MIME facts, Resent-Date and the
-    /// fingerprint map (see `Item::slim`). `derived` keeps what the corpus
-    /// passes need of them.
-    pub fn slim(&mut self) {
-        if self.derived.is_none() {
-            self.derived = Some(Box::new(Derived::of(self)));
-        }
-        self.fingerprint = Default::default();
-        self.received = Vec::new();
-        self.header_names = Vec::new();
-        self.header_problems = Vec::new();
-        self.repeated_headers = Vec::new();
-        self.dkim = Vec::new();
-        self.to = Vec::new();
-        self.cc = Vec::new();
-        self.x_mailer = None;
-        self.user_agent = None;
-        self.mime = MimeFacts::default();
-        self.resent_date = None;
+    /// A copy of the corpus's share, `email` kept whole.
+    pub fn of(email: &EmailFacts) -> Self {
+        Self::take(&mut email.clone())
     }
 }
 

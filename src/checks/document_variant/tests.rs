@@ -30,9 +30,9 @@ fn doc(path: &str, modified: &str, text: &str) -> (Item, String) {
 }
 
 fn scan(entries: Vec<(Item, String)>) -> Vec<Finding> {
-    let (items, texts): (Vec<Item>, Vec<String>) = entries.into_iter().unzip();
+    let (mut items, texts): (Vec<Item>, Vec<String>) = entries.into_iter().unzip();
     let source = MemorySource(texts.into_iter().enumerate().collect());
-    let corpus = Corpus::build(&items, &source);
+    let corpus = Corpus::build(&mut items, &source);
     let mut out = Vec::new();
     run(&corpus, &Config::new(".".into()), &mut out);
     out
@@ -144,9 +144,9 @@ fn messages_compare_their_own_text_and_patch_revisions_are_announced() {
     let v2 = msg("Budget note", "2@x", &NOTE.replace("1,2 M€", "1,3 M€"))
         .replace("2 May", "3 May")
         .replace("Tue,", "Wed,");
-    let items = vec![email_item_at("a.eml", &v1), email_item_at("b.eml", &v2)];
+    let mut items = vec![email_item_at("a.eml", &v1), email_item_at("b.eml", &v2)];
     let source = MemorySource([(0, v1.clone()), (1, v2.clone())].into_iter().collect());
-    let corpus = Corpus::build(&items, &source);
+    let corpus = Corpus::build(&mut items, &source);
     let mut out = Vec::new();
     run(&corpus, &Config::new(".".into()), &mut out);
     assert_eq!(out.len(), 1);
@@ -157,9 +157,9 @@ fn messages_compare_their_own_text_and_patch_revisions_are_announced() {
     );
     let v1 = msg("[PATCH v1] note", "1@x", NOTE);
     let v2 = msg("[PATCH v2] note", "2@x", &NOTE.replace("1,2 M€", "1,3 M€"));
-    let items = vec![email_item_at("a.eml", &v1), email_item_at("b.eml", &v2)];
+    let mut items = vec![email_item_at("a.eml", &v1), email_item_at("b.eml", &v2)];
     let source = MemorySource([(0, v1.clone()), (1, v2.clone())].into_iter().collect());
-    let corpus = Corpus::build(&items, &source);
+    let corpus = Corpus::build(&mut items, &source);
     let mut out = Vec::new();
     run(&corpus, &Config::new(".".into()), &mut out);
     assert_eq!(out.len(), 1);

@@ -77,7 +77,8 @@ fn history(extra: &[Msg]) -> Vec<Item> {
 }
 
 fn findings(items: &[Item]) -> Vec<Finding> {
-    let corpus = Corpus::build(items, &NoContent);
+    let mut items = items.to_vec();
+    let corpus = Corpus::build(&mut items, &NoContent);
     let mut out = Vec::new();
     run(&corpus, &Config::new(".".into()), &mut out);
     out
@@ -85,14 +86,14 @@ fn findings(items: &[Item]) -> Vec<Finding> {
 
 #[test]
 fn genuine_history_with_dst_phone_and_upgrade_is_quiet() {
-    let items = history(&[]);
+    let mut items = history(&[]);
     let out = findings(&items);
     assert!(
         out.is_empty(),
         "{:#?}",
         out.iter().map(|f| &f.message).collect::<Vec<_>>()
     );
-    let corpus = Corpus::build(&items, &NoContent);
+    let corpus = Corpus::build(&mut items, &NoContent);
     let profile = &corpus.profiles.senders["alice@corvel-energie.fr"];
     assert_eq!(profile.calendar, crate::corpus::profiles::Calendar::Eu);
     assert_eq!(profile.clusters.len(), 2, "Outlook and the phone");
