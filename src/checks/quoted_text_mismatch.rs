@@ -87,13 +87,13 @@ fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding
         return None;
     }
     let (parent_id, parents) = corpus.parents_of(email)?;
-    // A quote that is a parent's text word for word cannot differ from it:
-    // no need to read the messages again.
+    // A quote that is a parent's text word for word, with or without its
+    // signature, cannot differ from it: no need to read the messages again.
     if email.quote_words_hash.is_some_and(|q| {
         parents
             .iter()
             .filter_map(|&p| corpus.items[p].mail())
-            .any(|parent| parent.words_hash == q)
+            .any(|parent| parent.words_hash == q || parent.unsigned_words_hash == Some(q))
     }) {
         return None;
     }
@@ -425,6 +425,44 @@ mod tests {
         let mut out = Vec::new();
         run(&corpus, &Config::new(".".into()), &mut out);
         out
+    }
+
+    /// Reads nothing: the test fails if the check reads a message again.
+    struct Unreadable;
+
+    impl crate::corpus::ContentSource for Unreadable {
+        fn content(
+            &self,
+            _: &[Item],
+            index: usize,
+        ) -> Result<crate::parse::normalize::Normalized, String> {
+            panic!("item {index} read again")
+        }
+        fn text(&self, _: &[Item], index: usize) -> Result<String, String> {
+            panic!("item {index} read again")
+        }
+    }
+
+    #[test]
+    fn a_quote_of_the_parent_without_its_signature_is_not_read_again() {
+        let mut items = vec![
+            email_item_at("p.eml", PARENT),
+            email_item_at("r.eml", &reply(&quote_of(BODY))),
+            email_item_at("s.eml", &reply(&quote_of(&BODY.replace("1,2", "4,8")))),
+        ];
+        let corpus = Corpus::build(&mut items, &Unreadable);
+        let (parent, exact, altered) = (
+            corpus.items[0].mail().unwrap(),
+            corpus.items[1].mail().unwrap(),
+            corpus.items[2].mail().unwrap(),
+        );
+        // PARENT ends with a signature the quote leaves out.
+        assert_ne!(exact.quote_words_hash, Some(parent.words_hash));
+        assert_eq!(exact.quote_words_hash, parent.unsigned_words_hash);
+        assert!(check_reply(&corpus, 1, &corpus.items[1]).is_none());
+        // An altered quote matches neither hash: it is compared in full.
+        assert_ne!(altered.quote_words_hash, parent.unsigned_words_hash);
+        assert_ne!(altered.quote_words_hash, Some(parent.words_hash));
     }
 
     const BODY: &str = "Hello Bob,\n\nThe board approved a budget of 1,2 M\u{20ac} for the Vesle connection,\nto be paid in two instalments before the end of June.\nSee https://intranet.example.fr/budget for details.\n\nAlice";

@@ -29,7 +29,7 @@ use crate::parse::minhash;
 use crate::parse::normalize::{
     Normalized, body_line_refs, body_text, digest, normalize, normalized_fields,
 };
-use crate::parse::quote::{authored_text, has_quote, quoted_text, words_hash};
+use crate::parse::quote::{authored_text, has_quote, quoted_text, unsigned, words_hash};
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -201,6 +201,14 @@ pub struct EmailFacts {
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]
     pub quote_words_hash: Option<u64>,
+    /// `quote::words_hash` of the body before its signature (the last `-- `
+    /// line), when it has one: replies usually quote a message without its
+    /// signature (journal only, like `words_hash`).
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
+    pub unsigned_words_hash: Option<u64>,
     /// Invalid encoded-words, 8-bit bytes in ASCII-only fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub header_problems: Vec<HeaderProblem>,
@@ -265,6 +273,7 @@ pub struct CorpusEmail {
     pub minhash: Option<crate::parse::minhash::Signature>,
     pub words_hash: u64,
     pub quote_words_hash: Option<u64>,
+    pub unsigned_words_hash: Option<u64>,
     pub derived: Derived,
 }
 
@@ -294,6 +303,7 @@ impl CorpusEmail {
             minhash: email.minhash.take(),
             words_hash: email.words_hash,
             quote_words_hash: email.quote_words_hash,
+            unsigned_words_hash: email.unsigned_words_hash,
             derived,
         }
     }
@@ -432,6 +442,7 @@ fn facts_of(
         minhash: None,
         words_hash: 0,
         quote_words_hash: None,
+        unsigned_words_hash: None,
         header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
         truncated: at.truncated,
@@ -464,6 +475,7 @@ fn facts_of(
     let lines = body_line_refs(&text);
     facts.has_quote = has_quote(&lines);
     facts.words_hash = words_hash(&lines);
+    facts.unsigned_words_hash = unsigned(&lines).map(words_hash);
     if facts.has_quote {
         facts.quote_words_hash = quoted_text(&lines).map(|q| words_hash(&q.words));
     }

@@ -162,6 +162,14 @@ pub fn authored_text<S: AsRef<str>>(body: &[S]) -> String {
     out.join("\n")
 }
 
+/// The lines before a signature: those above the last `-- ` line (RFC 3676
+/// 4.3; `--` once trailing spaces are trimmed), `None` without one. Clients
+/// usually leave the signature out when they quote a message.
+pub fn unsigned<'a, S: AsRef<str>>(lines: &'a [S]) -> Option<&'a [S]> {
+    let cut = lines.iter().rposition(|l| l.as_ref().trim_end() == "--")?;
+    Some(&lines[..cut])
+}
+
 /// A hash of the sequence `words(lines)` would return, without building it:
 /// equal hashes let `quoted-text-mismatch` skip re-reading a reply whose
 /// quote is its parent's text word for word (the common case). SipHash with
@@ -209,6 +217,15 @@ pub fn words<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsigned_stops_at_the_last_signature_line() {
+        let body = ["Hi", "", "-- ", "quoted sig", "text", "--", "Alice"];
+        assert_eq!(unsigned(&body), Some(&body[..5]));
+        // A dash line with other text, or none at all, is no signature.
+        assert_eq!(unsigned(&["Hi", "-- Alice", "---"]), None);
+        assert_eq!(unsigned::<&str>(&[]), None);
+    }
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_string).collect()
