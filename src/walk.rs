@@ -92,7 +92,7 @@ pub fn walk(root: &Path) -> Walk {
         }
         if file_type.is_symlink() {
             let mut item = Item::new(path, Locator::root(), ItemKind::Symlink);
-            item.link_target = std::fs::read_link(entry.path())
+            item.extra_mut().link_target = std::fs::read_link(entry.path())
                 .ok()
                 .map(|t| escape_bytes(t.as_os_str().as_bytes()));
             out.items.push(item);
@@ -116,7 +116,7 @@ pub fn walk(root: &Path) -> Walk {
             continue;
         }
         let mut item = Item::new(path, Locator::root(), ItemKind::Special);
-        item.special = Some(special_kind(&file_type));
+        item.extra_mut().special = Some(special_kind(&file_type));
         out.items.push(item);
     }
     out

@@ -487,7 +487,7 @@ fn announces_revision(item: &Item) -> bool {
         text.push(' ');
         text.push_str(&s.to_lowercase());
     }
-    if let Some(name) = &item.filename {
+    if let Some(name) = item.filename() {
         text.push(' ');
         text.push_str(&name.to_lowercase());
     }

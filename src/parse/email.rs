@@ -642,11 +642,15 @@ fn attachments(
         let mut item = Item::new(path.to_string(), child_locator.clone(), sniff(&bytes));
         item.size = bytes.len() as u64;
         item.sha256 = Some(hex(&Sha256::digest(&bytes)));
-        item.filename = name;
-        item.content_type = part.content_type().map(|ct| match ct.subtype() {
+        let content_type = part.content_type().map(|ct| match ct.subtype() {
             Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
             None => ct.ctype().to_ascii_lowercase(),
         });
+        if name.is_some() || content_type.is_some() {
+            let extra = item.extra_mut();
+            extra.filename = name;
+            extra.content_type = content_type;
+        }
         if let PartType::Message(inner) = &part.body {
             item.kind = ItemKind::Email;
             if depth + 1 >= cfg.limits.max_nesting {

@@ -387,17 +387,20 @@ fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> Vec<u32> {
 }
 
 fn item_view<'a>(item: &'a Item, full: bool, strings: &mut Strings) -> ItemView<'a> {
-    let doc = pick(item, &["document"]).remove("document");
+    let doc = item
+        .document
+        .as_deref()
+        .and_then(|d| serde_json::to_value(d).ok());
     ItemView {
         p: &item.path,
         l: item.locator.to_option_string(),
         k: strings.add(item.kind.as_str()),
         n: item.size,
         h: item.sha256.as_deref(),
-        filename: item.filename.as_deref().map(cap),
-        ct: item.content_type.as_deref(),
-        lt: item.link_target.as_deref(),
-        sp: item.special,
+        filename: item.filename().map(cap),
+        ct: item.content_type(),
+        lt: item.link_target(),
+        sp: item.special(),
         e: item.email.as_deref().map(|e| email_view(e, full, strings)),
         doc,
     }
