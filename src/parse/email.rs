@@ -29,7 +29,9 @@ use crate::parse::minhash;
 use crate::parse::normalize::{
     Normalized, body_line_refs, body_text, digest, normalize, normalized_fields,
 };
-use crate::parse::quote::{authored_text, has_quote, quoted_text, unsigned, words_hash};
+use crate::parse::quote::{
+    authored_text, has_quote, quoted_text, signature_line, words_hash, words_hashes,
+};
 use crate::sniff::sniff;
 
 /// Where a message was found; recorded as `email.source`.
@@ -474,8 +476,7 @@ fn facts_of(
     let text = body_text(message);
     let lines = body_line_refs(&text);
     facts.has_quote = has_quote(&lines);
-    facts.words_hash = words_hash(&lines);
-    facts.unsigned_words_hash = unsigned(&lines).map(words_hash);
+    (facts.words_hash, facts.unsigned_words_hash) = words_hashes(&lines, signature_line(&lines));
     if facts.has_quote {
         facts.quote_words_hash = quoted_text(&lines).map(|q| words_hash(&q.words));
     }

@@ -162,12 +162,11 @@ pub fn authored_text<S: AsRef<str>>(body: &[S]) -> String {
     out.join("\n")
 }
 
-/// The lines before a signature: those above the last `-- ` line (RFC 3676
-/// 4.3; `--` once trailing spaces are trimmed), `None` without one. Clients
+/// Where a signature starts: the last `-- ` line (RFC 3676 4.3; `--` once
+/// trailing spaces are trimmed), `None` without one. Clients
 /// usually leave the signature out when they quote a message.
-pub fn unsigned<'a, S: AsRef<str>>(lines: &'a [S]) -> Option<&'a [S]> {
-    let cut = lines.iter().rposition(|l| l.as_ref().trim_end() == "--")?;
-    Some(&lines[..cut])
+pub fn signature_line<S: AsRef<str>>(lines: &[S]) -> Option<usize> {
+    lines.iter().rposition(|l| l.as_ref().trim_end() == "--")
 }
 
 /// A hash of the sequence `words(lines)` would return, without building it:
@@ -177,6 +176,12 @@ pub fn unsigned<'a, S: AsRef<str>>(lines: &'a [S]) -> Option<&'a [S]> {
 /// that collides with its parent (hashes from a resumed run's journal were
 /// made with other keys: they never match, and the texts are compared in full).
 pub fn words_hash<S: AsRef<str>>(lines: &[S]) -> u64 {
+    words_hashes(lines, None).0
+}
+
+/// `words_hash` of `lines`, and of `lines[..cut]` when `cut` is given,
+/// the words joined once for both.
+pub fn words_hashes<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u64>) {
     use std::hash::{BuildHasher, Hasher};
     static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> =
         std::sync::OnceLock::new();
@@ -188,18 +193,31 @@ pub fn words_hash<S: AsRef<str>>(lines: &[S]) -> u64 {
     JOINED.with(|joined| {
         let mut joined = joined.borrow_mut();
         joined.clear();
-        let words = lines
-            .iter()
-            .flat_map(|l| l.as_ref().split_whitespace())
-            .map(|w| w.trim_start_matches('>'))
-            .filter(|w| !w.is_empty());
-        for word in words {
-            joined.extend_from_slice(word.as_bytes());
-            joined.push(0xff);
+        let mut prefix = None;
+        for (n, line) in lines.iter().enumerate() {
+            if cut == Some(n) {
+                prefix = Some(joined.len());
+            }
+            let words = line
+                .as_ref()
+                .split_whitespace()
+                .map(|w| w.trim_start_matches('>'))
+                .filter(|w| !w.is_empty());
+            for word in words {
+                joined.extend_from_slice(word.as_bytes());
+                joined.push(0xff);
+            }
         }
-        let mut h = KEYS.get_or_init(Default::default).build_hasher();
-        h.write(&joined);
-        h.finish()
+        if cut.is_some_and(|c| c >= lines.len()) {
+            prefix = Some(joined.len());
+        }
+        let keys = KEYS.get_or_init(Default::default);
+        let hash = |bytes: &[u8]| {
+            let mut h = keys.build_hasher();
+            h.write(bytes);
+            h.finish()
+        };
+        (hash(&joined), prefix.map(|end| hash(&joined[..end])))
     })
 }
 
@@ -219,12 +237,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unsigned_stops_at_the_last_signature_line() {
+    fn the_signature_starts_at_the_last_dash_dash_line() {
         let body = ["Hi", "", "-- ", "quoted sig", "text", "--", "Alice"];
-        assert_eq!(unsigned(&body), Some(&body[..5]));
+        assert_eq!(signature_line(&body), Some(5));
         // A dash line with other text, or none at all, is no signature.
-        assert_eq!(unsigned(&["Hi", "-- Alice", "---"]), None);
-        assert_eq!(unsigned::<&str>(&[]), None);
+        assert_eq!(signature_line(&["Hi", "-- Alice", "---"]), None);
+        assert_eq!(signature_line::<&str>(&[]), None);
+        // Both hashes from one join are those computed apart.
+        let (all, before) = words_hashes(&body, signature_line(&body));
+        assert_eq!(all, words_hash(&body));
+        assert_eq!(before, Some(words_hash(&body[..5])));
+        assert_eq!(words_hashes(&body, Some(body.len())).1, Some(all));
+        assert_eq!(words_hashes(&body, None).1, None);
     }
 
     fn lines(text: &str) -> Vec<String> {
