@@ -424,6 +424,58 @@ mod tests {
     }
 
     #[test]
+    fn rare_fields_are_written_flat_and_read_back() {
+        let mut item = Item::new(
+            "a.eml".into(),
+            Locator::root().child(LocatorPart::Attachment(1, "x.pdf".into())),
+            ItemKind::Pdf,
+        );
+        item.offset = Some(7);
+        let extra = item.extra_mut();
+        extra.link_target = Some("../t".into());
+        extra.special = Some("fifo");
+        extra.filename = Some("x.pdf".into());
+        extra.content_type = Some("application/pdf".into());
+        let json = serde_json::to_value(&item).unwrap();
+        assert_eq!(json["filename"], "x.pdf");
+        assert_eq!(json["content_type"], "application/pdf");
+        assert_eq!(json["link_target"], "../t");
+        assert_eq!(json["special"], "fifo");
+        assert!(json.get("extra").is_none());
+        let back: Item = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), json);
+        assert_eq!(back.filename(), Some("x.pdf"));
+        // An item without them has no box, and no such keys.
+        let plain = Item::new("b.txt".into(), Locator::root(), ItemKind::Text);
+        let json = serde_json::to_value(&plain).unwrap();
+        assert!(json.get("filename").is_none());
+        let back: Item = serde_json::from_value(json).unwrap();
+        assert!(back.extra.is_none());
+    }
+
+    #[test]
+    fn a_message_keeps_the_id_it_answers_for_the_corpus() {
+        use crate::checks::test_support::email_item;
+        let parent = |raw: &str| {
+            let mut item = email_item(raw);
+            item.settle();
+            item.mail().unwrap().parent_id.clone()
+        };
+        let head = "From: a@x\nMessage-ID: <m@x>\n";
+        assert_eq!(
+            parent(&format!(
+                "{head}In-Reply-To: <p@x>\nReferences: <r@x> <q@x>\n\nhi\n"
+            )),
+            Some("p@x".to_string())
+        );
+        assert_eq!(
+            parent(&format!("{head}References: <r@x> <q@x>\n\nhi\n")),
+            Some("q@x".to_string())
+        );
+        assert_eq!(parent(&format!("{head}\nhi\n")), None);
+    }
+
+    #[test]
     fn locators_sort_numerically() {
         let a = Locator::root().child(LocatorPart::Mbox(9));
         let b = Locator::root().child(LocatorPart::Mbox(10));
