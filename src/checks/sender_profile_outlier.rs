@@ -89,10 +89,6 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
     let profiles = &corpus.profiles;
     let histories = histories(corpus);
     for &(index, _) in &profiles.messages {
-        let Some(features) = profiles.features(corpus.items, index) else {
-            continue;
-        };
-        let features = &features;
         let item = &corpus.items[index];
         let Some(email) = item.mail() else {
             continue;
@@ -106,8 +102,12 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         if (profile.messages as usize) < cfg.min_profile {
             continue;
         }
+        // A copy (time zone normalised), made only for messages compared.
+        let Some(features) = profiles.features(corpus.items, index) else {
+            continue;
+        };
         let domain = address_domain(&sender).and_then(|d| profiles.domains.get(&d));
-        let deviations = deviations(profile, domain, features, &histories);
+        let deviations = deviations(profile, domain, &features, &histories);
         // One format habit changing on its own (a header order, a Message-ID
         // format) happens with tool updates; it takes a change of client, time
         // zone or relay, or two format changes together.

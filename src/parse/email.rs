@@ -220,14 +220,15 @@ pub struct EmailFacts {
     /// The message was larger than the parse limit: only its start was parsed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
-    /// What the corpus passes read from facts that `slim` drops, computed
-    /// from the full facts (runtime only: recomputed from a journal's facts).
+    /// What the corpus passes read of the Received chain and the headers,
+    /// computed once in the worker and moved into the message's `CorpusEmail`
+    /// by `Item::slim` (runtime only: recomputed from a journal's facts).
     #[serde(skip)]
     pub derived: Option<Box<Derived>>,
 }
 
-/// Facts derived from the Received chain and the header names, kept when
-/// those are dropped (`EmailFacts::slim`).
+/// Facts derived from the Received chain and the header names, kept in
+/// `CorpusEmail` when the full facts are dropped (`Item::slim`).
 #[derive(Debug, Clone)]
 pub struct Derived {
     /// This message's sender-profile features (`corpus::profiles::features`).
