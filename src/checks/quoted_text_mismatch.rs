@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::finding::{Evidence, Finding, Severity};
 use crate::item::Item;
-use crate::parse::quote::{quoted_text, words};
+use crate::parse::quote::{quoted_text, words, words_hash};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -97,21 +97,35 @@ fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding
     }) {
         return None;
     }
-    let reply = corpus.content(index).ok()?;
-    let quote = quoted_text(&reply.body)?;
-    // With several copies of the parent, the one the quote fits best counts.
-    let mut best: Option<(Comparison, usize, bool)> = None;
+    // The parents are read again first: a quote whose words are a parent's
+    // first words (a reply trimmed after some line) cannot differ from it,
+    // and then the reply need not be read again.
+    let mut read: Vec<(usize, Vec<String>, bool)> = Vec::with_capacity(parents.len());
     for &p in parents {
-        let Ok(parent) = corpus.content(p) else {
+        let Ok(parent) = corpus.body(p) else {
             continue;
         };
-        let comparison = compare(&quote.words, &words(&parent.body));
+        let parent_words = words(&parent);
+        if is_prefix(email.quote_words_hash, email.quote_words, &parent_words) {
+            return None;
+        }
+        read.push((p, parent_words, is_patch(&parent)));
+    }
+    if read.is_empty() {
+        return None;
+    }
+    let reply = corpus.body(index).ok()?;
+    let quote = quoted_text(&reply)?;
+    // With several copies of the parent, the one the quote fits best counts.
+    let mut best: Option<(Comparison, usize, bool)> = None;
+    for (p, parent_words, parent_is_patch) in &read {
+        let comparison = compare(&quote.words, parent_words);
         if best
             .as_ref()
             .is_none_or(|(b, _, _)| comparison.suspicious_words() < b.suspicious_words())
         {
-            let patch = is_patch(&parent.body) || is_patch(&quote.lines);
-            best = Some((comparison, p, patch));
+            let patch = *parent_is_patch || is_patch(&quote.lines);
+            best = Some((comparison, *p, patch));
         }
     }
     let (comparison, parent_index, patch) = best?;
@@ -159,6 +173,16 @@ fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding
         message,
         evidence,
     ))
+}
+
+/// The quote (`count` words hashing to `hash`, `quote::words_hash`) is the
+/// first `count` words of `parent`: aligned word for word, it has no passage.
+fn is_prefix(hash: Option<u64>, count: u32, parent: &[String]) -> bool {
+    let count = count as usize;
+    match hash {
+        Some(hash) if count > 0 && count <= parent.len() => words_hash(&parent[..count]) == hash,
+        _ => false,
+    }
 }
 
 /// One passage where the quote says something the parent does not.
@@ -463,6 +487,68 @@ mod tests {
         // An altered quote matches neither hash: it is compared in full.
         assert_ne!(altered.quote_words_hash, parent.unsigned_words_hash);
         assert_ne!(altered.quote_words_hash, Some(parent.words_hash));
+    }
+
+    /// Reads the parent (item 0) from memory; panics if anything else is read.
+    struct ParentOnly(String);
+
+    impl crate::corpus::ContentSource for ParentOnly {
+        fn content(
+            &self,
+            items: &[Item],
+            index: usize,
+        ) -> Result<crate::parse::normalize::Normalized, String> {
+            assert_eq!(index, 0, "item {index} read again");
+            MemorySource([(0, self.0.clone())].into_iter().collect()).content(items, 0)
+        }
+        fn text(&self, _: &[Item], index: usize) -> Result<String, String> {
+            panic!("item {index} read again")
+        }
+    }
+
+    #[test]
+    fn a_quote_of_the_parents_first_lines_is_settled_without_reading_the_reply() {
+        // Trimmed after the second line of the paragraph: a prefix of the
+        // parent's words, which neither whole-text hash recognises.
+        let trimmed: String = BODY.lines().take(4).collect::<Vec<_>>().join("\n");
+        let mut items = vec![
+            email_item_at("p.eml", PARENT),
+            email_item_at("r.eml", &reply(&quote_of(&trimmed))),
+        ];
+        let source = ParentOnly(PARENT.to_string());
+        let corpus = Corpus::build(&mut items, &source);
+        let (parent, email) = (
+            corpus.items[0].mail().unwrap(),
+            corpus.items[1].mail().unwrap(),
+        );
+        assert_ne!(email.quote_words_hash, Some(parent.words_hash));
+        assert_ne!(email.quote_words_hash, parent.unsigned_words_hash);
+        assert_eq!(email.quote_words, 25);
+        assert!(check_reply(&corpus, 1, &corpus.items[1]).is_none());
+    }
+
+    #[test]
+    fn a_trimmed_quote_with_an_altered_word_is_still_compared() {
+        let trimmed: String = BODY.lines().take(4).collect::<Vec<_>>().join("\n");
+        let out = scan(PARENT, &reply(&quote_of(&trimmed.replace("two", "three"))));
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].severity, Severity::Medium);
+        // A quote of the parent's middle lines is no prefix: it is read and
+        // compared, and aligns.
+        let middle: String = BODY.lines().skip(2).take(2).collect::<Vec<_>>().join("\n");
+        assert!(scan(PARENT, &reply(&quote_of(&middle))).is_empty());
+    }
+
+    #[test]
+    fn prefixes_need_the_count_and_the_hash() {
+        let words: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        let hash = words_hash(&words[..2]);
+        assert!(is_prefix(Some(hash), 2, &words));
+        assert!(!is_prefix(Some(hash), 3, &words));
+        // A journal from before the count (0), or a quote longer than the parent.
+        assert!(!is_prefix(Some(hash), 0, &words));
+        assert!(!is_prefix(Some(hash), 4, &words));
+        assert!(!is_prefix(None, 2, &words));
     }
 
     const BODY: &str = "Hello Bob,\n\nThe board approved a budget of 1,2 M\u{20ac} for the Vesle connection,\nto be paid in two instalments before the end of June.\nSee https://intranet.example.fr/budget for details.\n\nAlice";

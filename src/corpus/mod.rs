@@ -16,21 +16,25 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::item::{Item, ItemKind};
-use crate::parse::email::{CorpusEmail, normalized_content};
+use crate::parse::email::{CorpusEmail, normalized_body, normalized_content};
 use crate::parse::normalize::Normalized;
 use crate::reread::item_bytes;
 
 /// Supplies the content of an item on demand, by its index in `Corpus::items`.
 pub trait ContentSource: Sync {
     fn content(&self, items: &[Item], index: usize) -> Result<Normalized, String>;
+    /// The body lines of `content`, alone.
+    fn body(&self, items: &[Item], index: usize) -> Result<Vec<String>, String> {
+        self.content(items, index).map(|c| c.body)
+    }
     /// The text an item's author wrote: a message's own lines (quotes left
     /// out), a document's text.
     fn text(&self, items: &[Item], index: usize) -> Result<String, String>;
 }
 
-/// What a message's author wrote (see `quote::authored_text`).
-pub fn own_text(content: &Normalized) -> String {
-    crate::parse::quote::authored_text(&content.body)
+/// What a message's author wrote (see `quote::authored_text`), from its body lines.
+pub fn own_text(body: &[String]) -> String {
+    crate::parse::quote::authored_text(body)
 }
 
 /// Reads items again from the dump (read-only, like the first pass).
@@ -46,10 +50,17 @@ impl ContentSource for DumpSource<'_> {
             .ok_or_else(|| "no longer parses as a message".to_string())
     }
 
+    fn body(&self, items: &[Item], index: usize) -> Result<Vec<String>, String> {
+        let item = items.get(index).ok_or("no such item")?;
+        let bytes = item_bytes(self.cfg, items, item)?;
+        normalized_body(&bytes, &self.cfg.limits)
+            .ok_or_else(|| "no longer parses as a message".to_string())
+    }
+
     fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
         let item = items.get(index).ok_or("no such item")?;
         if item.kind == ItemKind::Email {
-            return self.content(items, index).map(|c| own_text(&c));
+            return self.body(items, index).map(|b| own_text(&b));
         }
         let bytes = item_bytes(self.cfg, items, item)?;
         crate::parse::doctext::document_text(&bytes, item.kind, &self.cfg.limits.documents)?
@@ -163,6 +174,11 @@ impl<'a> Corpus<'a> {
         self.source.text(self.items, index)
     }
 
+    /// The body lines of item `index` (as in `content`), read again from the dump.
+    pub fn body(&self, index: usize) -> Result<Vec<String>, String> {
+        self.source.body(self.items, index)
+    }
+
     /// The normalised content of item `index`, read again from the dump.
     pub fn content(&self, index: usize) -> Result<Normalized, String> {
         self.source.content(self.items, index)
@@ -207,7 +223,7 @@ impl ContentSource for MemorySource {
     fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
         let raw = self.0.get(&index).ok_or("not in memory")?;
         match items.get(index).map(|i| i.kind) {
-            Some(ItemKind::Email) => self.content(items, index).map(|c| own_text(&c)),
+            Some(ItemKind::Email) => self.body(items, index).map(|b| own_text(&b)),
             _ => Ok(raw.clone()),
         }
     }

@@ -203,6 +203,14 @@ pub struct EmailFacts {
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]
     pub quote_words_hash: Option<u64>,
+    /// How many words the quoted text has (0 when unknown, as in journals
+    /// written before this field): a quote that hashes like the parent's first
+    /// `quote_words` words is a prefix of it, and needs no comparison.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
+    pub quote_words: u32,
     /// `quote::words_hash` of the body before its signature (the last `-- `
     /// line), when it has one: replies usually quote a message without its
     /// signature (journal only, like `words_hash`).
@@ -276,6 +284,7 @@ pub struct CorpusEmail {
     pub minhash: Option<crate::parse::minhash::Signature>,
     pub words_hash: u64,
     pub quote_words_hash: Option<u64>,
+    pub quote_words: u32,
     pub unsigned_words_hash: Option<u64>,
     pub derived: Derived,
 }
@@ -306,6 +315,7 @@ impl CorpusEmail {
             minhash: email.minhash.take(),
             words_hash: email.words_hash,
             quote_words_hash: email.quote_words_hash,
+            quote_words: email.quote_words,
             unsigned_words_hash: email.unsigned_words_hash,
             derived,
         }
@@ -445,6 +455,7 @@ fn facts_of(
         minhash: None,
         words_hash: 0,
         quote_words_hash: None,
+        quote_words: 0,
         unsigned_words_hash: None,
         header_problems: header_problems(&fields),
         repeated_headers: repeated_headers(&fields),
@@ -479,7 +490,10 @@ fn facts_of(
     facts.has_quote = has_quote(&lines);
     (facts.words_hash, facts.unsigned_words_hash) = words_hashes(&lines, signature_line(&lines));
     if facts.has_quote {
-        facts.quote_words_hash = quoted_text(&lines).map(|q| words_hash(&q.words));
+        if let Some(quote) = quoted_text(&lines) {
+            facts.quote_words_hash = Some(words_hash(&quote.words));
+            facts.quote_words = u32::try_from(quote.words.len()).unwrap_or(0);
+        }
     }
     facts.minhash = minhash::text_signature(&authored_text(&lines)).1;
     facts.content_sha256 = digest(
@@ -733,6 +747,20 @@ pub fn normalized_content(raw: &[u8], limits: &Limits) -> Option<Normalized> {
         .map(|part| hex(&Sha256::digest(part_bytes(part, message.raw_message()))))
         .collect();
     Some(normalize(&message, &fields, hashes))
+}
+
+/// The body lines of `normalized_content`, without the fields and the
+/// attachments' hashes (which cost a SHA-256 of every attachment): what the
+/// checks comparing texts read again.
+pub fn normalized_body(raw: &[u8], limits: &Limits) -> Option<Vec<String>> {
+    let message = MessageParser::default().parse(within_limits(raw, limits).0)?;
+    let text = crate::parse::normalize::body_text(&message);
+    Some(
+        crate::parse::normalize::body_line_refs(&text)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    )
 }
 
 /// Lower-case hex, as the report writes hashes.
