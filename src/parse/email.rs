@@ -489,11 +489,11 @@ fn facts_of(
     let lines = body_line_refs(&text);
     facts.has_quote = has_quote(&lines);
     (facts.words_hash, facts.unsigned_words_hash) = words_hashes(&lines, signature_line(&lines));
-    if facts.has_quote {
-        if let Some(quote) = quoted_text(&lines) {
-            facts.quote_words_hash = Some(words_hash(&quote.words));
-            facts.quote_words = u32::try_from(quote.words.len()).unwrap_or(0);
-        }
+    if facts.has_quote
+        && let Some(quote) = quoted_text(&lines)
+    {
+        facts.quote_words_hash = Some(words_hash(&quote.words));
+        facts.quote_words = u32::try_from(quote.words.len()).unwrap_or(0);
     }
     facts.minhash = minhash::text_signature(&authored_text(&lines)).1;
     facts.content_sha256 = digest(
