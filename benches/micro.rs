@@ -16,7 +16,7 @@ use leakprov::corpus::{ContentSource, Corpus, own_text};
 use leakprov::dkim::{Canon, canon, check_body_hash, parse_signature};
 use leakprov::item::{Item, ItemKind, Locator};
 use leakprov::parse::Output;
-use leakprov::parse::email::{At, Source, hex, normalized_content, parse_email};
+use leakprov::parse::email::{At, Source, hex, normalized_body, normalized_content, parse_email};
 use leakprov::parse::mbox::MboxSplitter;
 use leakprov::parse::normalize::Normalized;
 
@@ -230,8 +230,13 @@ impl ContentSource for Memory {
         normalized_content(raw, &leakprov::config::Limits::default())
             .ok_or_else(|| "does not parse".to_string())
     }
+    fn body(&self, _: &[Item], index: usize) -> Result<Vec<String>, String> {
+        let raw = self.0.get(index).ok_or("no such item")?;
+        normalized_body(raw, &leakprov::config::Limits::default())
+            .ok_or_else(|| "does not parse".to_string())
+    }
     fn text(&self, items: &[Item], index: usize) -> Result<String, String> {
-        self.content(items, index).map(|c| own_text(&c))
+        self.body(items, index).map(|b| own_text(&b))
     }
 }
 
