@@ -81,16 +81,13 @@ pub fn body(body: &[u8], canon: Canon) -> Vec<u8> {
     // Empty lines are held back until a non-empty line follows: both
     // algorithms ignore all empty lines at the end of the body.
     let mut held_empty_lines = 0usize;
-    let mut relaxed_line = Vec::new();
     for line in lines(body) {
-        let line: &[u8] = match canon {
-            Canon::Simple => line,
-            Canon::Relaxed => {
-                relax_line(line, &mut relaxed_line);
-                &relaxed_line
-            }
+        let empty = match canon {
+            Canon::Simple => line.is_empty(),
+            // A relaxed line of only WSP is empty (its trailing WSP goes).
+            Canon::Relaxed => line.iter().all(|&b| is_wsp(b)),
         };
-        if line.is_empty() {
+        if empty {
             held_empty_lines += 1;
             continue;
         }
@@ -98,7 +95,10 @@ pub fn body(body: &[u8], canon: Canon) -> Vec<u8> {
             out.extend_from_slice(b"\r\n");
         }
         held_empty_lines = 0;
-        out.extend_from_slice(line);
+        match canon {
+            Canon::Simple => out.extend_from_slice(line),
+            Canon::Relaxed => relax_line(line, &mut out),
+        }
         // A last line without terminator gets one (3.4.3 and 3.4.4 alike).
         out.extend_from_slice(b"\r\n");
     }
@@ -125,19 +125,25 @@ fn lines(body: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// RFC 6376 3.4.4 a: WSP runs become one SP, WSP at the end of the line goes.
+/// Appends to `out`, copying each run of other bytes whole.
 fn relax_line(line: &[u8], out: &mut Vec<u8>) {
-    out.clear();
-    let mut pending_space = false;
-    for &b in line {
-        if is_wsp(b) {
-            pending_space = true;
-        } else {
-            if pending_space {
-                out.push(b' ');
-                pending_space = false;
-            }
-            out.push(b);
+    let mut i = 0;
+    while i < line.len() {
+        let space_start = i;
+        while i < line.len() && is_wsp(line[i]) {
+            i += 1;
         }
+        if i == line.len() {
+            break;
+        }
+        if i > space_start {
+            out.push(b' ');
+        }
+        let run_start = i;
+        while i < line.len() && !is_wsp(line[i]) {
+            i += 1;
+        }
+        out.extend_from_slice(&line[run_start..i]);
     }
 }
 
@@ -233,6 +239,44 @@ mod tests {
             body(b"a\r\n\r\nb\r\n\r\n", Canon::Simple),
             b"a\r\n\r\nb\r\n".to_vec()
         );
+    }
+
+    #[test]
+    fn relaxed_lines_match_the_rfc_rules_byte_by_byte() {
+        // The rules as written (3.4.4): WSP runs become one SP, trailing WSP
+        // goes, then empty lines at the end go.
+        fn reference(body_bytes: &[u8]) -> Vec<u8> {
+            let mut lines: Vec<Vec<u8>> = lines(body_bytes)
+                .map(|line| {
+                    let mut out = Vec::new();
+                    let mut pending = false;
+                    for &b in line {
+                        if is_wsp(b) {
+                            pending = true;
+                        } else {
+                            if pending {
+                                out.push(b' ');
+                            }
+                            pending = false;
+                            out.push(b);
+                        }
+                    }
+                    out
+                })
+                .collect();
+            while lines.last().is_some_and(|l| l.is_empty()) {
+                lines.pop();
+            }
+            lines.iter().flat_map(|l| [&l[..], b"\r\n"].concat()).collect()
+        }
+        for sample in [
+            &b"  lead\t\ttabs  and  runs \t\r\n \t \r\n\r\nafter blank ws lines\r\n \r\n"[..],
+            b"\tx\n\n \ny z\t",
+            b" ",
+            b"a\rb  \x0bc\r\n",
+        ] {
+            assert_eq!(body(sample, Canon::Relaxed), reference(sample), "{sample:?}");
+        }
     }
 
     #[test]
