@@ -267,7 +267,10 @@ mod tests {
             while lines.last().is_some_and(|l| l.is_empty()) {
                 lines.pop();
             }
-            lines.iter().flat_map(|l| [&l[..], b"\r\n"].concat()).collect()
+            lines
+                .iter()
+                .flat_map(|l| [&l[..], b"\r\n"].concat())
+                .collect()
         }
         for sample in [
             &b"  lead\t\ttabs  and  runs \t\r\n \t \r\n\r\nafter blank ws lines\r\n \r\n"[..],
@@ -275,7 +278,11 @@ mod tests {
             b" ",
             b"a\rb  \x0bc\r\n",
         ] {
-            assert_eq!(body(sample, Canon::Relaxed), reference(sample), "{sample:?}");
+            assert_eq!(
+                body(sample, Canon::Relaxed),
+                reference(sample),
+                "{sample:?}"
+            );
         }
     }
 

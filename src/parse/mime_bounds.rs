@@ -19,7 +19,7 @@ use memchr::{memchr, memmem};
 
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
-use mail_parser::{MessageParser, MimeHeaders};
+use mail_parser::{HeaderName, MessageParser, MimeHeaders};
 
 use crate::config::Limits;
 
@@ -239,7 +239,21 @@ fn next_boundary(raw: &[u8], pos: usize, stack: &[Frame]) -> Option<(usize, usiz
 /// Reads the Content-Type and Content-Transfer-Encoding of one header block
 /// with mail-parser itself, so that boundaries are understood as it understands them.
 fn shape(block: &[u8], in_digest: bool) -> Shape {
-    let parser = MessageParser::default();
+    // Only the two fields the shape depends on are parsed, with the parsers
+    // mail-parser's default uses for them; every other field is skipped
+    // (mail-parser ends every field at the same line break, whichever parser
+    // reads it). Parsing the whole block (Received chains, DKIM signatures,
+    // addresses) cost as much again as the message's own parse.
+    static PARSER: std::sync::LazyLock<MessageParser> = std::sync::LazyLock::new(|| {
+        MessageParser::new()
+            .header_content_type(HeaderName::ContentType)
+            .header_text(HeaderName::ContentTransferEncoding)
+            .default_header_ignore()
+    });
+    shape_with(&PARSER, block, in_digest)
+}
+
+fn shape_with(parser: &MessageParser, block: &[u8], in_digest: bool) -> Shape {
     let Some(headers) = parser.parse_headers(block) else {
         return if in_digest {
             Shape::Message
@@ -286,6 +300,45 @@ mod tests {
 
     fn limits() -> Limits {
         Limits::default()
+    }
+
+    fn describe(shape: Shape) -> String {
+        match shape {
+            Shape::Multipart { boundary, digest } => {
+                format!("multipart {} {digest}", String::from_utf8_lossy(&boundary))
+            }
+            Shape::Message => "message".into(),
+            Shape::EncodedMessage { base64 } => format!("encoded {base64}"),
+            Shape::Leaf => "leaf".into(),
+        }
+    }
+
+    #[test]
+    fn the_two_field_parser_sees_the_shape_the_full_parser_sees() {
+        let blocks: &[&str] = &[
+            "Content-Type: multipart/mixed; boundary=\"b1\"\n\n",
+            "Received: from a\n by b; Content-Type: multipart/mixed; boundary=x\n\tContent-Type: text/plain\nContent-Type: multipart/alternative;\n boundary=\"real\"\n\n",
+            "From: \"Quote\n continued\" <a@b>\nDate: Mon, 1 Jan\n 2024 00:00 +0000\ncontent-type : Message/RFC822\nContent-Transfer-Encoding:  BASE64 \n\n",
+            "Content-Type: multipart/digest; boundary=d\nContent-Type: text/plain\n\n",
+            "no colon on this line\nContent-Type: message/global\nContent-Transfer-Encoding: quoted-printable\n\n",
+            "X-Other: 1\n\n",
+            "Subject: =?utf-8?q?Content-Type=3A_multipart?=\nMessage-ID: <a@b>\n\n",
+            "Content-Type: multipart/mixed; boundary=\"\"\n\n",
+            "",
+        ];
+        for block in blocks {
+            for in_digest in [false, true] {
+                assert_eq!(
+                    describe(shape(block.as_bytes(), in_digest)),
+                    describe(shape_with(
+                        &MessageParser::default(),
+                        block.as_bytes(),
+                        in_digest
+                    )),
+                    "{block:?} in_digest={in_digest}"
+                );
+            }
+        }
     }
 
     fn nested_multipart(levels: usize) -> Vec<u8> {
