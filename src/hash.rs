@@ -47,7 +47,7 @@ pub fn hash_tree(
             })
             .collect()
     });
-    hashed.sort_by(|a, b| a.entry.raw_path.cmp(&b.entry.raw_path));
+    hashed.sort_by(|a, b| a.entry.raw_path().cmp(b.entry.raw_path()));
     progress.finish();
     let mut errors = walked.errors;
     for h in &hashed {

@@ -102,7 +102,7 @@ pub fn verify(
     let mut result = Verification::default();
     for h in &hashed {
         let shown = h.entry.path.clone();
-        match (expected.remove(h.entry.raw_path.as_slice()), &h.sha256) {
+        match (expected.remove(h.entry.raw_path()), &h.sha256) {
             (None, _) => result.new.push(shown),
             (Some(_), Err(_)) => result.unreadable.push(shown),
             (Some(want), Ok(got)) if want == got => result.verified += 1,
