@@ -13,6 +13,7 @@ use super::{Check, CheckMeta, Run, Scope};
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::finding::{Evidence, Finding, Severity};
+use crate::parse::email::hex;
 use crate::parse::normalize::Normalized;
 
 pub static CHECK: Check = Check {
@@ -100,7 +101,9 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
                 json!({
                     "path": item.path,
                     "locator": item.locator,
-                    "content_sha256": item.mail().map(|e| e.content_sha256.as_str()),
+                    "content_sha256": item
+                        .mail()
+                        .map(|e| e.content_sha256.map_or_else(String::new, |h| hex(&h))),
                 })
             })
             .collect();

@@ -199,7 +199,7 @@ impl<'a> Corpus<'a> {
         let mut hashes = members
             .iter()
             .filter_map(|&i| self.items[i].mail())
-            .map(|e| e.content_sha256.as_str());
+            .map(|e| e.content_sha256);
         match hashes.next() {
             Some(first) => hashes.any(|h| h != first),
             None => false,
