@@ -16,7 +16,7 @@ use leakprov::corpus::{ContentSource, Corpus, own_text};
 use leakprov::dkim::{Canon, canon, check_body_hash, parse_signature};
 use leakprov::item::{Item, ItemKind, Locator};
 use leakprov::parse::Output;
-use leakprov::parse::email::{At, Source, hex, normalized_body, normalized_content, parse_email};
+use leakprov::parse::email::{At, Source, normalized_body, normalized_content, parse_email};
 use leakprov::parse::mbox::MboxSplitter;
 use leakprov::parse::normalize::Normalized;
 
@@ -84,7 +84,7 @@ fn parse(raw: &[u8], path: &str, cfg: &Config) -> (Item, Output) {
     };
     let mut item = Item::new(path.to_string(), locator.clone(), ItemKind::Email);
     item.size = raw.len() as u64;
-    item.sha256 = Some(hex(&Sha256::digest(raw)));
+    item.sha256 = Some(leakprov::digest::Digest::of(raw));
     item.email = parse_email(raw, at, cfg, &mut out).map(Box::new);
     (item, out)
 }

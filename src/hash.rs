@@ -11,7 +11,6 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ItemError;
 use crate::item::Locator;
-use crate::parse::email::hex;
 use crate::progress::Progress;
 use crate::read::open_evidence;
 use crate::walk::{FileEntry, walk};
@@ -19,7 +18,7 @@ use crate::walk::{FileEntry, walk};
 /// One regular file and its hash, or why it could not be read.
 pub struct Hashed {
     pub entry: FileEntry,
-    pub sha256: Result<String, String>,
+    pub sha256: Result<crate::digest::Digest, String>,
 }
 
 /// Hashes every regular file under `root` on `threads` workers; entries sorted by path.
@@ -62,7 +61,7 @@ fn hash_file(
     entry: &FileEntry,
     root: &std::path::Path,
     progress: &Progress,
-) -> Result<String, String> {
+) -> Result<crate::digest::Digest, String> {
     let mut file = open_evidence(&entry.abs(root)).map_err(|e| format!("cannot open: {e}"))?;
     let mut hasher = Sha256::new();
     // The worker's reusable buffer: a fresh zeroed megabyte per file cost
@@ -80,5 +79,5 @@ fn hash_file(
         }
         Ok(())
     })?;
-    Ok(hex(&hasher.finalize()))
+    Ok(crate::digest::Digest(hasher.finalize().into()))
 }

@@ -219,7 +219,7 @@ pub struct Item {
     /// Bytes: of the file, of the message inside the mbox, or of the decoded attachment.
     pub size: u64,
     /// Lower-case hex; null for symlinks and special files, which are never read.
-    pub sha256: Option<String>,
+    pub sha256: Option<crate::digest::Digest>,
     /// Byte offset of a message inside its mbox (of its `From ` separator line).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
@@ -268,7 +268,7 @@ struct ItemWire {
     locator: Locator,
     kind: ItemKind,
     size: u64,
-    sha256: Option<String>,
+    sha256: Option<crate::digest::Digest>,
     #[serde(default)]
     offset: Option<u64>,
     #[serde(default)]

@@ -19,6 +19,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod digest;
 pub mod dkim;
 pub mod domain;
 pub mod error;
@@ -361,7 +362,7 @@ fn build_manifest(files: &[walk::FileEntry], items: &[item::Item]) -> Vec<u8> {
             let n = items
                 .binary_search_by(|i| i.key().cmp(&(f.path.as_str(), &root)))
                 .ok()?;
-            Some((f.raw_path(), items[n].sha256.as_deref()?))
+            Some((f.raw_path(), items[n].sha256.as_ref()?))
         })
         .collect();
     report::manifest::manifest(entries)

@@ -68,7 +68,7 @@ fn run_hash(args: &HashArgs) -> Result<ExitCode> {
     let (hashed, errors) = leakprov::hash::hash_tree(&root, threads, &progress)?;
     let entries = hashed
         .iter()
-        .filter_map(|h| Some((h.entry.raw_path(), h.sha256.as_deref().ok()?)))
+        .filter_map(|h| Some((h.entry.raw_path(), h.sha256.as_ref().ok()?)))
         .collect();
     let manifest = leakprov::report::manifest::manifest(entries);
     std::fs::create_dir_all(&args.out)

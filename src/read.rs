@@ -17,7 +17,7 @@ use crate::error::ItemError;
 use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
 use crate::parse::document;
-use crate::parse::email::{At, Source, hex, parse_email};
+use crate::parse::email::{At, Source, parse_email};
 use crate::parse::mbox::{MboxMessage, MboxSplitter};
 use crate::sniff::{SNIFF_LEN, sniff};
 use crate::walk::FileEntry;
@@ -176,7 +176,7 @@ fn read_into(
         }
     }
     item.size = total;
-    item.sha256 = Some(hex(&hasher.finalize()));
+    item.sha256 = Some(crate::digest::Digest(hasher.finalize().into()));
     if total != entry.size {
         out.errors.push(ItemError::new(
             &entry.path,
@@ -389,7 +389,7 @@ fn parse_batch(batch: Vec<MboxMessage>, entry: &FileEntry, cfg: &Config, out: &m
             let mut item = Item::new(entry.path.clone(), locator.clone(), ItemKind::Email);
             item.size = m.size;
             item.offset = Some(m.offset);
-            item.sha256 = Some(hex(&m.sha256));
+            item.sha256 = Some(crate::digest::Digest(m.sha256));
             item.email = parse_message(
                 &m.bytes,
                 m.truncated,

@@ -105,7 +105,7 @@ pub fn verify(
         match (expected.remove(h.entry.raw_path()), &h.sha256) {
             (None, _) => result.new.push(shown),
             (Some(_), Err(_)) => result.unreadable.push(shown),
-            (Some(want), Ok(got)) if want == got => result.verified += 1,
+            (Some(want), Ok(got)) if want.as_bytes() == got.hex_bytes() => result.verified += 1,
             (Some(_), Ok(_)) => result.changed.push(shown),
         }
     }
@@ -120,15 +120,16 @@ mod tests {
 
     #[test]
     fn reads_back_what_the_writer_writes() {
-        let sha = "a".repeat(64);
+        let digest = crate::digest::Digest([0xaa; 32]);
         let written = manifest(vec![
-            (&b"plain.eml"[..], sha.as_str()),
-            (&b"new\nline\\x"[..], sha.as_str()),
-            (&b"bad\xff"[..], sha.as_str()),
+            (&b"plain.eml"[..], &digest),
+            (&b"new\nline\\x"[..], &digest),
+            (&b"bad\xff"[..], &digest),
         ]);
         let parsed = parse_manifest(&written).unwrap();
         let paths: Vec<&[u8]> = parsed.iter().map(|e| e.path.as_slice()).collect();
         assert_eq!(paths, [&b"bad\xff"[..], b"new\nline\\x", b"plain.eml"]);
+        assert!(parsed.iter().all(|e| e.sha256 == digest.hex()));
     }
 
     #[test]

@@ -39,6 +39,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
         if members.len() < 2 {
             continue;
         }
+        let sha = sha.hex();
         let first = &corpus.items[members[0]];
         let copies: Vec<_> = members
             .iter()
@@ -49,7 +50,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
             })
             .collect();
         let mut evidence = Evidence::new()
-            .with("sha256", sha)
+            .with("sha256", sha.as_str())
             .with("size", first.size)
             .with("count", members.len())
             .with("copies", copies);
@@ -79,7 +80,7 @@ mod tests {
 
     fn item(path: &str, locator: Locator, sha: &str, size: u64) -> Item {
         let mut item = Item::new(path.into(), locator, ItemKind::Email);
-        item.sha256 = Some(sha.into());
+        item.sha256 = Some(crate::digest::Digest::of(sha.as_bytes()));
         item.size = size;
         item
     }

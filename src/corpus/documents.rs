@@ -122,7 +122,7 @@ pub struct DocumentIndex<'a> {
 
 impl<'a> DocumentIndex<'a> {
     pub fn build(items: &'a [Item]) -> Self {
-        let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut first_of: BTreeMap<&crate::digest::Digest, usize> = BTreeMap::new();
         let mut docs = Vec::new();
         let mut newest_email: Option<DateTime<Utc>> = None;
         for item in items {
@@ -140,7 +140,7 @@ impl<'a> DocumentIndex<'a> {
             if !OFFICE_FORMATS.contains(&facts.format) {
                 continue;
             }
-            let distinct = match item.sha256.as_deref() {
+            let distinct = match item.sha256.as_ref() {
                 Some(sha) => *first_of.entry(sha).or_insert(docs.len()),
                 None => docs.len(),
             };

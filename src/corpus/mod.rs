@@ -86,18 +86,18 @@ impl ContentSource for NoContent {
 /// allocation and a tree node share per key, about 80 bytes, where this holds
 /// 32 (a million files: by_sha256 alone went from about 80 to 32 MB).
 #[derive(Debug, Default)]
-pub struct Groups<'a> {
+pub struct Groups<'a, K: ?Sized + Ord = str> {
     /// Each key with the end of its members in `members`, keys ascending.
-    keys: Vec<(&'a str, usize)>,
+    keys: Vec<(&'a K, usize)>,
     members: Vec<usize>,
 }
 
-impl<'a> Groups<'a> {
+impl<'a, K: ?Sized + Ord> Groups<'a, K> {
     /// `pairs` in item order; a key may recur.
-    fn build(mut pairs: Vec<(&'a str, usize)>) -> Self {
+    fn build(mut pairs: Vec<(&'a K, usize)>) -> Self {
         // Stable: a key's members stay in item order.
         pairs.sort_by(|a, b| a.0.cmp(b.0));
-        let mut keys: Vec<(&'a str, usize)> = Vec::new();
+        let mut keys: Vec<(&'a K, usize)> = Vec::new();
         let mut members = Vec::with_capacity(pairs.len());
         for (key, index) in pairs {
             members.push(index);
@@ -111,19 +111,19 @@ impl<'a> Groups<'a> {
     }
 
     /// The members of `key`, in item order.
-    pub fn get(&self, key: &str) -> Option<&[usize]> {
+    pub fn get(&self, key: &K) -> Option<&[usize]> {
         let n = self.keys.binary_search_by(|(k, _)| (*k).cmp(key)).ok()?;
         Some(self.group(n).1)
     }
 
-    fn group(&self, n: usize) -> (&'a str, &[usize]) {
+    fn group(&self, n: usize) -> (&'a K, &[usize]) {
         let start = if n == 0 { 0 } else { self.keys[n - 1].1 };
         let (key, end) = self.keys[n];
         (key, &self.members[start..end])
     }
 
     /// Every key with its members, keys ascending.
-    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &[usize])> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (&'a K, &[usize])> + '_ {
         (0..self.keys.len()).map(|n| self.group(n))
     }
 }
@@ -132,7 +132,7 @@ pub struct Corpus<'a> {
     /// Every item, sorted by (path, locator).
     pub items: &'a [Item],
     /// Non-empty items by SHA-256, members in item order.
-    pub by_sha256: Groups<'a>,
+    pub by_sha256: Groups<'a, crate::digest::Digest>,
     /// Messages by Message-ID (without angle brackets), members in item order.
     pub by_message_id: Groups<'a>,
     /// Sender and domain fingerprints.
@@ -156,7 +156,7 @@ impl<'a> Corpus<'a> {
             if item.size == 0 || item.kind == ItemKind::Mbox {
                 continue;
             }
-            if let Some(sha) = item.sha256.as_deref() {
+            if let Some(sha) = item.sha256.as_ref() {
                 by_sha256.push((sha, i));
             }
         }

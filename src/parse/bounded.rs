@@ -13,7 +13,6 @@ use sha2::{Digest, Sha256};
 use zip::ZipArchive;
 
 use crate::config::DocLimits;
-use crate::parse::email::hex;
 use crate::sniff::SNIFF_LEN;
 
 /// What a container (with everything nested in it) may still cost.
@@ -64,7 +63,7 @@ pub struct Member {
     /// Bytes read (all of them, unless `error` says reading stopped).
     pub size: u64,
     /// SHA-256 of the whole member; none when reading stopped early.
-    pub sha256: Option<String>,
+    pub sha256: Option<crate::digest::Digest>,
     /// The first bytes, for `sniff`.
     pub head: Vec<u8>,
     /// The member, when it was read whole and fits in `max_document_bytes`.
@@ -127,7 +126,7 @@ pub fn read_member(
         }
     }
     if member.error.is_none() {
-        member.sha256 = Some(hex(&hasher.finalize()));
+        member.sha256 = Some(crate::digest::Digest(hasher.finalize().into()));
         member.bytes = kept;
     }
     member
@@ -308,7 +307,7 @@ mod tests {
         assert_eq!(m.bytes.as_deref(), Some(&b"hello"[..]));
         assert!(m.error.is_none());
         assert_eq!(
-            m.sha256.as_deref(),
+            m.sha256.map(|d| d.hex()).as_deref(),
             Some("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
         );
     }

@@ -485,7 +485,7 @@ fn facts_of(
     let attachment_hashes: Vec<String> = out.items[first_child..]
         .iter()
         .filter(|i| i.locator.0.len() == locator.0.len() + 1)
-        .filter_map(|i| i.sha256.clone())
+        .filter_map(|i| i.sha256.map(|d| d.hex()))
         .collect();
     let text = body_text(message);
     let lines = body_line_refs(&text);
@@ -659,7 +659,7 @@ fn attachments(
         }
         let mut item = Item::new(path.to_string(), child_locator.clone(), sniff(&bytes));
         item.size = bytes.len() as u64;
-        item.sha256 = Some(hex(&Sha256::digest(&bytes)));
+        item.sha256 = Some(crate::digest::Digest::of(&bytes));
         let content_type = part.content_type().map(|ct| match ct.subtype() {
             Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
             None => ct.ctype().to_ascii_lowercase(),
@@ -858,8 +858,8 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         assert_eq!(csv.size, 8);
         // sha256("a,b\n1,2\n")
         assert_eq!(
-            csv.sha256.as_deref(),
-            Some(hex(&Sha256::digest(b"a,b\n1,2\n")).as_str())
+            csv.sha256.map(|d| d.hex()),
+            Some(hex(&Sha256::digest(b"a,b\n1,2\n")))
         );
         let inner = &out.items[1];
         assert_eq!(inner.kind, ItemKind::Email);

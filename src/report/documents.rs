@@ -120,7 +120,7 @@ mod tests {
         let mut items = Vec::new();
         for (i, name) in ["Alice", "Alice", "<b>Eve</b>"].iter().enumerate() {
             let mut item = Item::new(format!("{i}.docx"), Locator::root(), ItemKind::Ooxml);
-            item.sha256 = Some(format!("{i}"));
+            item.sha256 = Some(crate::digest::Digest::of(format!("{i}").as_bytes()));
             let mut f = DocumentFacts::new("ooxml");
             f.creator = Some(name.to_string());
             item.document = Some(Box::new(f));

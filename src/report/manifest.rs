@@ -9,17 +9,19 @@
 ///
 /// Borrowed pairs and an output sized once: on a million files, owned pairs
 /// and a doubling buffer held about 250 MB for a 110 MB manifest.
-pub fn manifest(mut entries: Vec<(&[u8], &str)>) -> Vec<u8> {
+use crate::digest::Digest;
+
+pub fn manifest(mut entries: Vec<(&[u8], &Digest)>) -> Vec<u8> {
     entries.sort_unstable();
     let escaped = |path: &[u8]| path.iter().any(|&b| matches!(b, b'\\' | b'\n' | b'\r'));
     let len: usize = entries
         .iter()
-        .map(|(path, sha)| {
+        .map(|(path, _)| {
             let extra = path
                 .iter()
                 .filter(|&&b| matches!(b, b'\\' | b'\n' | b'\r'))
                 .count();
-            sha.len() + 3 + path.len() + extra + usize::from(extra > 0)
+            64 + 3 + path.len() + extra + usize::from(extra > 0)
         })
         .sum();
     let mut out = Vec::with_capacity(len);
@@ -28,7 +30,7 @@ pub fn manifest(mut entries: Vec<(&[u8], &str)>) -> Vec<u8> {
         if needs_escape {
             out.push(b'\\');
         }
-        out.extend_from_slice(sha.as_bytes());
+        out.extend_from_slice(&sha.hex_bytes());
         out.extend_from_slice(b"  ");
         for &b in path {
             match b {
@@ -49,13 +51,25 @@ mod tests {
 
     #[test]
     fn sorted_and_escaped_like_coreutils() {
+        let digest = |b: u8| Digest([b; 32]);
+        let (aa, bb, cc, dd) = (digest(0xaa), digest(0xbb), digest(0xcc), digest(0xdd));
         let m = manifest(vec![
-            (&b"b.eml"[..], "bb"),
-            (&b"a\nb"[..], "aa"),
-            (&b"c\xff"[..], "cc"),
-            (&b"d\\e"[..], "dd"),
+            (&b"b.eml"[..], &bb),
+            (&b"a\nb"[..], &aa),
+            (&b"c\xff"[..], &cc),
+            (&b"d\\e"[..], &dd),
         ]);
-        assert_eq!(m, b"\\aa  a\\nb\nbb  b.eml\ncc  c\xff\n\\dd  d\\\\e\n");
+        let hex = |b: &str| b.repeat(32);
+        let want = format!(
+            "\\{}  a\\nb\n{}  b.eml\n{}  c",
+            hex("aa"),
+            hex("bb"),
+            hex("cc")
+        );
+        let mut want = want.into_bytes();
+        want.push(0xff);
+        want.extend_from_slice(format!("\n\\{}  d\\\\e\n", hex("dd")).as_bytes());
+        assert_eq!(m, want);
         assert_eq!(m.len(), m.capacity());
     }
 }

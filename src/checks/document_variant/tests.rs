@@ -18,9 +18,7 @@ des garanties bancaires. Les administrateurs ont approuvé la délégation de si
 
 fn doc(path: &str, modified: &str, text: &str) -> (Item, String) {
     let mut item = Item::new(path.into(), Locator::root(), ItemKind::Ooxml);
-    item.sha256 = Some(crate::parse::email::hex(
-        &<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()),
-    ));
+    item.sha256 = Some(crate::digest::Digest::of(text.as_bytes()));
     let mut facts = DocumentFacts::new("ooxml");
     facts.created = Some(DocTime::parse_iso("2017-03-10T08:00:00Z"));
     facts.modified = Some(DocTime::parse_iso(modified));

@@ -178,7 +178,7 @@ struct ItemView<'a> {
     n: u64,
     /// SHA-256
     #[serde(skip_serializing_if = "Option::is_none")]
-    h: Option<&'a str>,
+    h: Option<crate::digest::Digest>,
     /// attachment file name and declared type; symlink target; special file type
     #[serde(rename = "fn", skip_serializing_if = "Option::is_none")]
     filename: Option<Cow<'a, str>>,
@@ -395,7 +395,7 @@ fn item_view<'a>(item: &'a Item, full: bool, strings: &mut Strings) -> ItemView<
         l: item.locator.to_option_string(),
         k: strings.add(item.kind.as_str()),
         n: item.size,
-        h: item.sha256.as_deref(),
+        h: item.sha256,
         filename: item.filename().map(cap),
         ct: item.content_type(),
         lt: item.link_target(),
