@@ -142,7 +142,7 @@ fn carrying_email<'a>(items: &'a [Item], item: &Item) -> Option<(&'a Item, DateT
         if let Some(parent_item) = found
             && let Some(email) = parent_item.mail()
         {
-            let sent = email.date.as_ref()?.parsed.as_ref()?.instant()?;
+            let sent = email.date.as_ref()?.instant?;
             return Some((parent_item, sent));
         }
     }

@@ -370,12 +370,7 @@ fn same_origin(x: &Item, y: &Item) -> Option<bool> {
             }
             t.split_whitespace().collect::<Vec<_>>().join(" ")
         };
-        let day = |m: &crate::parse::email::CorpusEmail| {
-            m.date
-                .as_ref()
-                .and_then(|d| d.parsed.as_ref())
-                .and_then(|p| p.instant())
-        };
+        let day = |m: &crate::parse::email::CorpusEmail| m.date.as_ref().and_then(|d| d.instant);
         let close = match (day(e), day(f)) {
             (Some(a), Some(b)) => (a - b).num_hours().abs() <= 36,
             _ => return None,
@@ -397,7 +392,7 @@ fn same_origin(x: &Item, y: &Item) -> Option<bool> {
 /// When an item was last written, according to its own metadata.
 fn time_of(item: &Item) -> Option<String> {
     if let Some(e) = item.mail() {
-        return e.date.as_ref().and_then(|d| d.utc.clone());
+        return e.date.as_ref().and_then(|d| d.utc());
     }
     let d = item.document.as_deref()?;
     d.modified

@@ -40,7 +40,7 @@ replies with parents in the real-mail corpus. Tolerance: `--reply-skew-minutes`.
 /// The instant a message came into existence as far as the dump can tell.
 fn earliest_time(item: &Item) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
     let email = item.mail()?;
-    let date = email.date.as_ref()?.parsed.as_ref()?.instant()?;
+    let date = email.date.as_ref()?.instant?;
     let first_hop = email.derived.first_hop_at;
     Some((date, first_hop))
 }
@@ -56,7 +56,7 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         let Some(date) = email.date.as_ref() else {
             continue;
         };
-        let Some(written) = date.parsed.as_ref().and_then(|d| d.instant()) else {
+        let Some(written) = date.instant else {
             continue;
         };
         let mut latest_gap: Option<(i64, &Item)> = None;
@@ -85,20 +85,14 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         let Some(parent_date) = parent.mail().and_then(|e| e.date.as_ref()) else {
             continue;
         };
-        let parent_instant = parent_date.parsed.as_ref().and_then(|d| d.instant());
+        let parent_instant = parent_date.instant;
         let message = format!(
             "Reply dated {} is {} earlier than its parent, dated {}",
-            show_instant(
-                &written,
-                date.parsed.as_ref().and_then(|d| d.offset_minutes)
-            ),
+            show_instant(&written, date.offset_minutes),
             human_duration(gap),
             parent_instant
-                .map(|i| show_instant(
-                    &i,
-                    parent_date.parsed.as_ref().and_then(|d| d.offset_minutes)
-                ))
-                .unwrap_or_else(|| parent_date.raw.clone())
+                .map(|i| show_instant(&i, parent_date.offset_minutes))
+                .unwrap_or_else(|| parent_date.raw.to_string())
         );
         let evidence = Evidence::new()
             .with("reply_date_line", format!("Date: {}", date.raw))

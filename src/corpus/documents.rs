@@ -129,8 +129,7 @@ impl<'a> DocumentIndex<'a> {
             if let Some(date) = item
                 .mail()
                 .and_then(|e| e.date.as_ref())
-                .and_then(|d| d.parsed.as_ref())
-                .and_then(|p| p.instant())
+                .and_then(|d| d.instant)
             {
                 newest_email = Some(newest_email.map_or(date, |n| n.max(date)));
             }

@@ -262,18 +262,51 @@ impl Derived {
     }
 }
 
+/// What the corpus passes read of a Date field: the value as written (for
+/// evidence), the instant and the offset. `DateFacts` with its parsed parts
+/// and strings took about 290 bytes a message; this takes about 80.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CorpusDate {
+    /// The value as written, unfolded and trimmed (`DateFacts::raw`).
+    pub raw: Box<str>,
+    /// `ParsedDate::instant`: the instant, when the zone is known.
+    pub instant: Option<chrono::DateTime<chrono::Utc>>,
+    /// `ParsedDate::offset_minutes`.
+    pub offset_minutes: Option<i32>,
+}
+
+impl CorpusDate {
+    pub fn of(date: DateFacts) -> Self {
+        let parsed = date.parsed.as_ref();
+        CorpusDate {
+            // A journal written without the parsed parts still has the instant as text.
+            instant: parsed.and_then(|p| p.instant()).or_else(|| {
+                let utc = date.utc.as_deref()?;
+                Some(chrono::DateTime::parse_from_rfc3339(utc).ok()?.to_utc())
+            }),
+            offset_minutes: parsed.and_then(|p| p.offset_minutes),
+            raw: date.raw.into_boxed_str(),
+        }
+    }
+
+    /// `DateFacts::utc`: the instant in RFC 3339.
+    pub fn utc(&self) -> Option<String> {
+        self.instant.as_ref().map(rfc3339)
+    }
+}
+
 /// What the corpus passes read of a message, kept for every message until the
 /// report is written (`Item::mail`); the full facts wait in the journal.
 ///
 /// Its own type rather than `EmailFacts` with fields emptied: the emptied
 /// fields still took about 370 bytes inline per message. The fields keep
-/// `EmailFacts`'s names and meaning.
+/// `EmailFacts`'s names and meaning, but for the date (`CorpusDate`).
 #[derive(Debug, Clone)]
 pub struct CorpusEmail {
     pub source: Source,
     pub from: Vec<Mailbox>,
     pub subject: Option<String>,
-    pub date: Option<DateFacts>,
+    pub date: Option<CorpusDate>,
     pub message_id: Option<String>,
     /// The Message-ID this message answers: the first In-Reply-To id, else
     /// the last References id (`Corpus::parents_of`).
@@ -308,7 +341,7 @@ impl CorpusEmail {
             source: email.source,
             from,
             subject: email.subject.take(),
-            date: email.date.take(),
+            date: email.date.take().map(CorpusDate::of),
             message_id: email.message_id.take(),
             parent_id,
             list_id: email.list_id.take(),
@@ -812,6 +845,32 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         };
         let facts = parse_email(raw, at, &Config::new(".".into()), &mut out).unwrap();
         (facts, out)
+    }
+
+    #[test]
+    fn the_corpus_date_keeps_what_the_corpus_reads() {
+        for raw in [
+            "Tue, 2 May 2017 09:14:01 +0200",
+            "Tue, 2 May 2017 09:14:01 CEST",
+            "2 May 2017 09:14 -0000",
+            "not a date",
+        ] {
+            let full = DateFacts::from_raw(raw.to_string());
+            let date = CorpusDate::of(full.clone());
+            assert_eq!(&*date.raw, raw);
+            assert_eq!(date.utc(), full.utc, "{raw}");
+            assert_eq!(
+                date.offset_minutes,
+                full.parsed.as_ref().and_then(|p| p.offset_minutes)
+            );
+        }
+        // Read back from a journal without the parsed parts: the instant
+        // still comes from the RFC 3339 text.
+        let mut old = DateFacts::from_raw("Tue, 2 May 2017 09:14:01 +0200".into());
+        old.parsed = None;
+        let date = CorpusDate::of(old);
+        assert_eq!(date.utc().as_deref(), Some("2017-05-02T07:14:01Z"));
+        assert_eq!(date.offset_minutes, None);
     }
 
     #[test]

@@ -134,13 +134,13 @@ fn days(items: &[Item], flagged: &HashSet<usize>) -> Days {
     for (i, item) in items.iter().enumerate() {
         // Slim items carry the corpus's share of their facts; whole ones
         // (no journal) carry their facts as well.
-        let date = match (item.mail(), item.email.as_deref()) {
-            (Some(mail), _) => mail.date.as_ref(),
-            (None, Some(email)) => email.date.as_ref(),
+        let utc = match (item.mail(), item.email.as_deref()) {
+            (Some(mail), _) => mail.date.as_ref().and_then(|d| d.utc()),
+            (None, Some(email)) => email.date.as_ref().and_then(|d| d.utc.clone()),
             (None, None) => continue,
         };
         emails += 1;
-        match date.and_then(|d| d.utc.as_deref()).and_then(day_number) {
+        match utc.as_deref().and_then(day_number) {
             Some(day) => {
                 let slot = per_day.entry(day).or_default();
                 slot.0 += 1;
