@@ -248,7 +248,11 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     errors.dedup();
 
     let report_start = std::time::Instant::now();
-    let manifest = build_manifest(&files, &items);
+    // The manifest is hashed here and written by the caller, both from the
+    // items (`Report::write_manifest`): never held whole.
+    let mut manifest_hash = Sha256::new();
+    report::manifest::write_items(&items, &mut manifest_hash)
+        .context("cannot hash the manifest")?;
     let summary = summarise(&files, &items, &findings, errors.len());
     let documents = report::documents::DocumentsView::build(&items);
     progress.finish();
@@ -263,7 +267,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
             finished_at: rfc3339(&Utc::now()),
             args: cfg.args.clone(),
             threads: cfg.threads,
-            manifest_sha256: hex(&Sha256::digest(&manifest)),
+            manifest_sha256: hex(&manifest_hash.finalize()),
         },
         summary,
         items: report::Items::new(items, spill),
@@ -272,7 +276,6 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         profiles,
         domains,
         documents,
-        manifest,
         checkpoint: checkpoint_stats,
     })
 }
@@ -351,21 +354,6 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string())
-}
-
-fn build_manifest(files: &[walk::FileEntry], items: &[item::Item]) -> Vec<u8> {
-    // Items are sorted by (path, locator), a file's own item (root locator) first.
-    let root = item::Locator::root();
-    let entries = files
-        .iter()
-        .filter_map(|f| {
-            let n = items
-                .binary_search_by(|i| i.key().cmp(&(f.path.as_str(), &root)))
-                .ok()?;
-            Some((f.raw_path(), items[n].sha256.as_ref()?))
-        })
-        .collect();
-    report::manifest::manifest(entries)
 }
 
 fn summarise(

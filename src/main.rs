@@ -235,7 +235,7 @@ fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
                 write_dest(dest, |w| report.write_jsonl(w))?;
             }
             if let Some(path) = &outputs.manifest {
-                write_file(path, |w| w.write_all(&report.manifest))?;
+                write_file(path, |w| report.write_manifest(w))?;
             }
             Ok(())
         })();

@@ -46,9 +46,6 @@ pub struct Report {
     pub domains: Vec<DomainProfile>,
     /// Tallies of document authors, editors, companies, software (docs/report-schema.md).
     pub documents: documents::DocumentsView,
-    /// `sha256sum -c` lines for every regular file; written as manifest.sha256.
-    #[serde(skip)]
-    pub manifest: Vec<u8>,
     /// How the scan used its checkpoint journal (for stderr; not in the report).
     #[serde(skip)]
     pub checkpoint: Option<crate::checkpoint::Stats>,
@@ -141,6 +138,12 @@ pub struct Summary {
 }
 
 impl Report {
+    /// `manifest.sha256`: `sha256sum -c` lines for every regular file read,
+    /// from the items (the bytes `scan.manifest_sha256` hashes).
+    pub fn write_manifest(&self, out: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
+        manifest::write_items(&self.items, out)
+    }
+
     /// The highest severity among the findings.
     pub fn max_severity(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
