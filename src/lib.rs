@@ -185,9 +185,11 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         stats.reused = gathered.files - stats.read;
     }
     let complete = !gathered.incomplete;
-    // The files the report lists: all of them, or on interruption those read.
-    let files: Vec<walk::FileEntry> = if complete {
-        walk.files
+    // How many files the report lists: all of them, or on interruption those
+    // read. Only the count is kept: the list itself (a million files: about
+    // 100 MB) is dropped here; the manifest comes from the items.
+    let files = if complete {
+        walk.files.len()
     } else {
         let read: std::collections::HashSet<&str> = gathered
             .items
@@ -196,10 +198,11 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
             .chain(gathered.errors.iter().map(|e| e.path.as_str()))
             .collect();
         walk.files
-            .into_iter()
+            .iter()
             .filter(|f| read.contains(f.path.as_str()))
-            .collect()
+            .count()
     };
+    drop(walk.files);
     // The walk's own items (links, special files) are few: they join the
     // workers' list, not the other way round.
     let Gathered {
@@ -253,7 +256,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let mut manifest_hash = Sha256::new();
     report::manifest::write_items(&items, &mut manifest_hash)
         .context("cannot hash the manifest")?;
-    let summary = summarise(&files, &items, &findings, errors.len());
+    let summary = summarise(files, &items, &findings, errors.len());
     let documents = report::documents::DocumentsView::build(&items);
     progress.finish();
     progress::timing("summary", report_start);
@@ -357,7 +360,7 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 fn summarise(
-    files: &[walk::FileEntry],
+    files: usize,
     items: &[item::Item],
     findings: &[finding::Finding],
     errors: usize,
@@ -374,7 +377,7 @@ fn summarise(
         *by_check.entry(f.check).or_default() += 1;
     }
     Summary {
-        files: files.len() as u64,
+        files: files as u64,
         bytes: read.iter().map(|i| i.size).sum(),
         emails: items.iter().filter(|i| i.kind == ItemKind::Email).count() as u64,
         documents: items.iter().filter(|i| i.kind.is_document()).count() as u64,
