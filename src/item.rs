@@ -423,6 +423,22 @@ mod tests {
         }
     }
 
+    /// Every item of a scan is held until the report is written: its size
+    /// is part of the memory budget (docs/performance.md, "Bytes per item").
+    #[test]
+    fn an_item_stays_compact() {
+        assert!(
+            std::mem::size_of::<Item>() <= 176,
+            "{}",
+            std::mem::size_of::<Item>()
+        );
+        assert!(
+            std::mem::size_of::<crate::parse::email::CorpusDate>() <= 48,
+            "{}",
+            std::mem::size_of::<crate::parse::email::CorpusDate>()
+        );
+    }
+
     #[test]
     fn rare_fields_are_written_flat_and_read_back() {
         let mut item = Item::new(
