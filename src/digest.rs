@@ -19,7 +19,16 @@ impl Digest {
 
     /// The digest a 64-digit hex string stands for (either case).
     pub fn from_hex(text: &str) -> Option<Self> {
-        crate::parse::email::unhex32(text).map(Digest)
+        let digits = text.as_bytes();
+        if digits.len() != 64 {
+            return None;
+        }
+        let value = |d: u8| (d as char).to_digit(16).map(|v| v as u8);
+        let mut out = [0u8; 32];
+        for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+            *byte = value(pair[0])? << 4 | value(pair[1])?;
+        }
+        Some(Digest(out))
     }
 
     /// Lower-case hex, in a buffer on the stack.
@@ -90,6 +99,9 @@ mod tests {
         let back: Digest = serde_json::from_str(&format!("\"{}\"", hex.to_uppercase())).unwrap();
         assert_eq!(back, digest);
         assert!(serde_json::from_str::<Digest>("\"abc\"").is_err());
+        assert_eq!(Digest::from_hex(""), None);
+        assert_eq!(Digest::from_hex(&"g".repeat(64)), None);
+        assert_eq!(Digest::from_hex(&"a".repeat(63)), None);
         // Byte order is the order of the hex strings.
         let (a, b) = (Digest::of(b"a"), Digest::of(b"b"));
         assert_eq!(a.cmp(&b), a.hex().cmp(&b.hex()));

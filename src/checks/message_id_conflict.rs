@@ -13,7 +13,6 @@ use super::{Check, CheckMeta, Run, Scope};
 use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::finding::{Evidence, Finding, Severity};
-use crate::parse::email::hex;
 use crate::parse::normalize::Normalized;
 
 pub static CHECK: Check = Check {
@@ -103,7 +102,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
                     "locator": item.locator,
                     "content_sha256": item
                         .mail()
-                        .map(|e| e.content_sha256.map_or_else(String::new, |h| hex(&h))),
+                        .map(|e| e.content_sha256.map_or_else(String::new, |h| h.hex())),
                 })
             })
             .collect();

@@ -314,7 +314,7 @@ pub struct CorpusEmail {
     pub list_id: Option<String>,
     /// `EmailFacts::content_sha256` as 32 bytes (the hex string took 88),
     /// `None` when the facts have none (an empty string).
-    pub content_sha256: Option<[u8; 32]>,
+    pub content_sha256: Option<crate::digest::Digest>,
     pub has_quote: bool,
     pub minhash: Option<crate::parse::minhash::Signature>,
     pub words_hash: u64,
@@ -345,7 +345,7 @@ impl CorpusEmail {
             message_id: email.message_id.take(),
             parent_id,
             list_id: email.list_id.take(),
-            content_sha256: unhex32(&email.content_sha256),
+            content_sha256: crate::digest::Digest::from_hex(&email.content_sha256),
             has_quote: email.has_quote,
             minhash: email.minhash.take(),
             words_hash: email.words_hash,
@@ -798,20 +798,6 @@ pub fn normalized_body(raw: &[u8], limits: &Limits) -> Option<Vec<String>> {
     )
 }
 
-/// The 32 bytes a 64-digit hex string (as `hex` writes it) stands for.
-pub fn unhex32(text: &str) -> Option<[u8; 32]> {
-    let digits = text.as_bytes();
-    if digits.len() != 64 {
-        return None;
-    }
-    let value = |d: u8| (d as char).to_digit(16).map(|v| v as u8);
-    let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = value(pair[0])? << 4 | value(pair[1])?;
-    }
-    Some(out)
-}
-
 /// Lower-case hex, as the report writes hashes.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -871,19 +857,6 @@ Content-Type: multipart/mixed; boundary=\"Apple-Mail=_1\"\r\n\r\n--Apple-Mail=_1
         let date = CorpusDate::of(old);
         assert_eq!(date.utc().as_deref(), Some("2017-05-02T07:14:01Z"));
         assert_eq!(date.offset_minutes, None);
-    }
-
-    #[test]
-    fn content_hashes_go_to_bytes_and_back() {
-        let digest = hex(&Sha256::digest(b"x"));
-        assert_eq!(unhex32(&digest).map(|b| hex(&b)), Some(digest.clone()));
-        assert_eq!(
-            unhex32(&digest.to_uppercase()).map(|b| hex(&b)),
-            Some(digest)
-        );
-        assert_eq!(unhex32(""), None);
-        assert_eq!(unhex32(&"g".repeat(64)), None);
-        assert_eq!(unhex32(&"a".repeat(63)), None);
     }
 
     #[test]
