@@ -185,23 +185,12 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         stats.reused = gathered.files - stats.read;
     }
     let complete = !gathered.incomplete;
-    // How many files the report lists: all of them, or on interruption those
-    // read. Only the count is kept: the list itself (a million files: about
-    // 100 MB) is dropped here; the manifest comes from the items.
-    let files = if complete {
-        walk.files.len()
-    } else {
-        let read: std::collections::HashSet<&str> = gathered
-            .items
-            .iter()
-            .map(|i| i.path.as_str())
-            .chain(gathered.errors.iter().map(|e| e.path.as_str()))
-            .collect();
-        walk.files
-            .iter()
-            .filter(|f| read.contains(f.path.as_str()))
-            .count()
-    };
+    // How many files the report lists: those with an output, which is all
+    // of them unless the scan was stopped. Only the count is kept: the list
+    // itself (a million files: about 100 MB) is dropped here; the manifest
+    // comes from the items.
+    debug_assert!(!complete || gathered.files == walk.files.len() as u64);
+    let files = gathered.files;
     drop(walk.files);
     // The walk's own items (links, special files) are few: they join the
     // workers' list, not the other way round.
@@ -360,7 +349,7 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 fn summarise(
-    files: usize,
+    files: u64,
     items: &[item::Item],
     findings: &[finding::Finding],
     errors: usize,
@@ -377,7 +366,7 @@ fn summarise(
         *by_check.entry(f.check).or_default() += 1;
     }
     Summary {
-        files: files as u64,
+        files,
         bytes: read.iter().map(|i| i.size).sum(),
         emails: items.iter().filter(|i| i.kind == ItemKind::Email).count() as u64,
         documents: items.iter().filter(|i| i.kind.is_document()).count() as u64,

@@ -790,12 +790,7 @@ pub fn normalized_content(raw: &[u8], limits: &Limits) -> Option<Normalized> {
 pub fn normalized_body(raw: &[u8], limits: &Limits) -> Option<Vec<String>> {
     let message = MessageParser::default().parse(within_limits(raw, limits).0)?;
     let text = crate::parse::normalize::body_text(&message);
-    Some(
-        crate::parse::normalize::body_line_refs(&text)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
-    )
+    Some(crate::parse::normalize::body_lines(&text))
 }
 
 /// Lower-case hex, as the report writes hashes.

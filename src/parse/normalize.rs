@@ -66,13 +66,9 @@ pub fn normalize(
     fields: &[RawField],
     attachments: Vec<String>,
 ) -> Normalized {
-    let text = body_text(message);
     Normalized {
         fields: normalized_fields(message, fields),
-        body: body_line_refs(&text)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        body: body_lines(&body_text(message)),
         attachments,
     }
 }

@@ -220,11 +220,7 @@ pub fn words_hashes<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Opt
 /// Other lines go through `split_whitespace` (Unicode White_Space).
 fn push_words(line: &str, joined: &mut Vec<u8>) {
     if !line.is_ascii() {
-        let words = line
-            .split_whitespace()
-            .map(|w| w.trim_start_matches('>'))
-            .filter(|w| !w.is_empty());
-        for word in words {
+        for word in line_words(line) {
             joined.extend_from_slice(word.as_bytes());
             joined.push(0xff);
         }
@@ -256,11 +252,16 @@ fn push_words(line: &str, joined: &mut Vec<u8>) {
 pub fn words<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
     lines
         .iter()
-        .flat_map(|l| l.as_ref().split_whitespace())
-        .map(|w| w.trim_start_matches('>'))
-        .filter(|w| !w.is_empty())
+        .flat_map(|l| line_words(l.as_ref()))
         .map(str::to_string)
         .collect()
+}
+
+/// One line's comparable words (see `words`).
+fn line_words(line: &str) -> impl Iterator<Item = &str> {
+    line.split_whitespace()
+        .map(|w| w.trim_start_matches('>'))
+        .filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]

@@ -77,11 +77,11 @@ fn write_line(out: &mut impl Write, path: &[u8], sha: &Digest) -> io::Result<()>
         .position(|&b| matches!(b, b'\\' | b'\n' | b'\r'))
     {
         out.write_all(&rest[..at])?;
+        // `needs_escape` holds whenever one of the three is there.
         out.write_all(match rest[at] {
-            b'\\' if needs_escape => &b"\\\\"[..],
             b'\n' => b"\\n",
             b'\r' => b"\\r",
-            _ => b"\\",
+            _ => b"\\\\",
         })?;
         rest = &rest[at + 1..];
     }
