@@ -354,10 +354,6 @@ fn summarise(
     findings: &[finding::Finding],
     errors: usize,
 ) -> Summary {
-    let read: Vec<&item::Item> = items
-        .iter()
-        .filter(|i| i.locator.is_root() && i.sha256.is_some())
-        .collect();
     let mut by_severity: BTreeMap<&'static str, u64> =
         Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
     let mut by_check: BTreeMap<&'static str, u64> = CHECKS.iter().map(|c| (c.meta.id, 0)).collect();
@@ -367,7 +363,11 @@ fn summarise(
     }
     Summary {
         files,
-        bytes: read.iter().map(|i| i.size).sum(),
+        bytes: items
+            .iter()
+            .filter(|i| i.locator.is_root() && i.sha256.is_some())
+            .map(|i| i.size)
+            .sum(),
         emails: items.iter().filter(|i| i.kind == ItemKind::Email).count() as u64,
         documents: items.iter().filter(|i| i.kind.is_document()).count() as u64,
         errors: errors as u64,
