@@ -437,6 +437,13 @@ mod tests {
             "{}",
             std::mem::size_of::<crate::parse::email::CorpusDate>()
         );
+        // A slim message's corpus share: 496 bytes before its features were
+        // thin pointers and its strings boxed (docs/performance.md).
+        assert!(
+            std::mem::size_of::<crate::parse::email::CorpusEmail>() <= 320,
+            "{}",
+            std::mem::size_of::<crate::parse::email::CorpusEmail>()
+        );
     }
 
     #[test]
@@ -482,11 +489,11 @@ mod tests {
             parent(&format!(
                 "{head}In-Reply-To: <p@x>\nReferences: <r@x> <q@x>\n\nhi\n"
             )),
-            Some("p@x".to_string())
+            Some("p@x".into())
         );
         assert_eq!(
             parent(&format!("{head}References: <r@x> <q@x>\n\nhi\n")),
-            Some("q@x".to_string())
+            Some("q@x".into())
         );
         assert_eq!(parent(&format!("{head}\nhi\n")), None);
     }

@@ -271,8 +271,11 @@ fn slimmed_items_read_back_in_full_from_the_journal() {
     assert!(email.from[0].address.is_some() && email.date.is_some());
     let derived = &email.derived;
     let email_full = full.iter().find_map(|i| i.email.as_deref()).unwrap();
-    assert_eq!(email.message_id, email_full.message_id);
-    assert_eq!(derived.hops, email_full.received.len());
+    assert_eq!(
+        email.message_id.as_deref(),
+        email_full.message_id.as_deref()
+    );
+    assert_eq!(derived.hops as usize, email_full.received.len());
 
     // Read back one by one (report order) and by index (the page's full view).
     let mut reader = spill::Reader::new(Some(&spill));

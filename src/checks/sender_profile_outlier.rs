@@ -244,15 +244,15 @@ impl VersionHistory {
     }
 
     /// Newest version used strictly before `at`.
-    fn max_before(&self, at: DateTime<Utc>) -> Option<&Vec<u32>> {
+    fn max_before(&self, at: DateTime<Utc>) -> Option<&[u32]> {
         let n = self.entries.partition_point(|(t, _)| *t < at);
-        n.checked_sub(1).map(|i| &self.prefix_max[i])
+        n.checked_sub(1).map(|i| self.prefix_max[i].as_slice())
     }
 
     /// Newest version used strictly after `at`.
-    fn max_after(&self, at: DateTime<Utc>) -> Option<&Vec<u32>> {
+    fn max_after(&self, at: DateTime<Utc>) -> Option<&[u32]> {
         let n = self.entries.partition_point(|(t, _)| *t <= at);
-        self.suffix_max.get(n)
+        self.suffix_max.get(n).map(Vec::as_slice)
     }
 }
 
@@ -266,11 +266,12 @@ fn histories(corpus: &Corpus<'_>) -> Histories {
             let Some(f) = corpus.profiles.features(corpus.items, *m) else {
                 continue;
             };
-            if let (Some(v), Some(at), Some(client)) = (&f.version, f.at, &f.values[CLIENT]) {
-                out.entry((sender.clone(), client.to_string(), f.product.clone()))
+            if let (Some(v), Some(at), Some(client)) = (f.version(), f.at, &f.values[CLIENT]) {
+                let product = f.product().map(str::to_string);
+                out.entry((sender.clone(), client.to_string(), product))
                     .or_default()
                     .entries
-                    .push((at, v.clone()));
+                    .push((at, v.to_vec()));
             }
         }
     }
@@ -321,17 +322,18 @@ fn deviations(
         }
     }
     let mut upgrade = false;
-    let history = histories.get(&(profile.key.clone(), client.clone(), f.product.clone()));
-    if client_fits && let (Some(version), Some(at), Some(history)) = (&f.version, f.at, history) {
+    let product = f.product().map(str::to_string);
+    let history = histories.get(&(profile.key.clone(), client.clone(), product));
+    if client_fits && let (Some(version), Some(at), Some(history)) = (f.version(), f.at, history) {
         let before = history.max_before(at);
         let after = history.max_after(at);
         if before.is_some_and(|v| v > version) && after.is_some_and(|v| v > version) {
             out.push(Deviation {
                 feature: "client_version",
-                value: f.version_text.clone().unwrap_or_default(),
+                value: f.version_text().unwrap_or_default().to_string(),
                 sentence: format!(
                     "{client} {} is older than the versions this sender used before and after it",
-                    f.version_text.as_deref().unwrap_or_default()
+                    f.version_text().unwrap_or_default()
                 ),
                 seen: 0,
                 of: history.entries.len().saturating_sub(1) as u64,

@@ -98,28 +98,109 @@ fn nth_sunday(year: i32, month: u32, n: u32) -> NaiveDate {
     d + Duration::weeks(i64::from(n) - 1)
 }
 
-/// A feature value: one shared copy per distinct value (`intern`).
-pub type FeatureValue = std::sync::Arc<str>;
+/// A feature value: one shared copy per distinct value (`intern`), reached
+/// through a thin pointer (8 bytes, `Copy`). An `Arc<str>` took 16 bytes in
+/// each of a message's eight values, kept for every message until the
+/// report is written.
+///
+/// `&Box<str>` on purpose: `&str` is a fat pointer (16 bytes).
+#[derive(Clone, Copy)]
+#[allow(clippy::borrowed_box)]
+pub struct FeatureValue(&'static Box<str>);
 
-/// Past this many distinct values, new ones are no longer shared (a hostile
-/// dump with a fresh value per message must not grow the table unbounded
-/// across scans in one process).
+impl std::ops::Deref for FeatureValue {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for FeatureValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Display for FeatureValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl PartialEq for FeatureValue {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for FeatureValue {}
+
+/// Past this many distinct values, new ones are no longer looked up (a
+/// hostile dump with a fresh value per message must not grow the table's
+/// lookups without bound); they are still kept, one copy per message, as
+/// the messages kept them before.
 const MAX_INTERNED: usize = 1 << 20;
 
-/// The shared copy of `value`: a feature takes one of a few values per
-/// sender (client, zone, header order), kept once instead of per message.
-pub fn intern(value: String) -> FeatureValue {
-    static VALUES: std::sync::Mutex<std::collections::BTreeSet<FeatureValue>> =
-        std::sync::Mutex::new(std::collections::BTreeSet::new());
-    let mut values = VALUES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(shared) = values.get(value.as_str()) {
-        return shared.clone();
+/// A shared copy of a value recurring across messages, kept for the life of
+/// the process: a feature takes one of a few values per sender (client,
+/// zone, header order). The copies are never freed, which is what lets a
+/// message hold a thin pointer instead of a reference count; a scan keeps
+/// every message's features until its report is written anyway, and one
+/// process runs one scan (the tests run several, over a few values).
+fn shared<K: Ord, T: Send + Sync + 'static>(
+    table: &std::sync::Mutex<BTreeMap<K, &'static T>>,
+    key: K,
+    value: impl FnOnce(&K) -> T,
+) -> &'static T {
+    let mut table = table.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(shared) = table.get(&key) {
+        return shared;
     }
-    let shared = FeatureValue::from(value);
-    if values.len() < MAX_INTERNED {
-        values.insert(shared.clone());
+    let shared: &'static T = Box::leak(Box::new(value(&key)));
+    if table.len() < MAX_INTERNED {
+        table.insert(key, shared);
     }
     shared
+}
+
+/// The shared copy of `value` (`FeatureValue`).
+#[allow(clippy::borrowed_box)]
+pub fn intern(value: String) -> FeatureValue {
+    static VALUES: std::sync::Mutex<BTreeMap<String, &'static Box<str>>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    FeatureValue(shared(&VALUES, value, |v| v.clone().into_boxed_str()))
+}
+
+/// The client version a message claims, shared like feature values: a
+/// sender writes the same client line in message after message. Three
+/// strings and a list of its own took about 150 bytes a message.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ClaimedVersion {
+    /// The client header without its digits (`iPhone Mail ()`, `Apple Mail (.)`):
+    /// versions are only compared between messages of one product.
+    pub product: String,
+    /// The version as written, when the client line has one.
+    pub text: Option<String>,
+    /// The version as numbers (16.0 -> [16, 0]), when it has one.
+    pub numbers: Option<Vec<u32>>,
+}
+
+fn claimed_version(product: String, text: Option<String>) -> &'static ClaimedVersion {
+    type Table = BTreeMap<(String, Option<String>), &'static ClaimedVersion>;
+    static VERSIONS: std::sync::Mutex<Table> = std::sync::Mutex::new(BTreeMap::new());
+    shared(&VERSIONS, (product, text), |(product, text)| {
+        ClaimedVersion {
+            product: product.clone(),
+            text: text.clone(),
+            numbers: text.as_deref().map(|v| {
+                v.split(|ch: char| !ch.is_ascii_digit())
+                    .filter(|p| !p.is_empty())
+                    .take(3)
+                    .filter_map(|p| p.parse().ok())
+                    .collect()
+            }),
+        }
+    })
 }
 
 /// One message's feature values (`None` where the message does not tell).
@@ -130,12 +211,26 @@ pub struct Features {
     /// The UTC offset of Date in minutes and the instant, for DST normalisation.
     pub offset: Option<i32>,
     pub at: Option<DateTime<Utc>>,
+    /// The client version the message claims (shared, `claimed_version`).
+    pub claimed: Option<&'static ClaimedVersion>,
+}
+
+impl Features {
     /// Client version as numbers (16.0 -> [16, 0]).
-    pub version: Option<Vec<u32>>,
-    /// The client header without its digits (`iPhone Mail ()`, `Apple Mail (.)`):
-    /// versions are only compared between messages of one product.
-    pub product: Option<String>,
-    pub version_text: Option<String>,
+    pub fn version(&self) -> Option<&[u32]> {
+        self.claimed?.numbers.as_deref()
+    }
+
+    /// The client header without its digits: versions are only compared
+    /// between messages of one product.
+    pub fn product(&self) -> Option<&str> {
+        self.claimed.map(|c| c.product.as_str())
+    }
+
+    /// The client version as written.
+    pub fn version_text(&self) -> Option<&str> {
+        self.claimed?.text.as_deref()
+    }
 }
 
 /// Header names whose relative order a client fixes (those nearly every message has).
@@ -179,20 +274,12 @@ pub fn features(email: &EmailFacts) -> Features {
             .unwrap_or_else(|| "unnamed".into()),
     });
     if let Some(c) = &claim {
-        f.product = Some(
-            c.header_line
-                .chars()
-                .filter(|ch| !ch.is_ascii_digit())
-                .collect(),
-        );
-        f.version_text = c.version.clone();
-        f.version = c.version.as_deref().map(|v| {
-            v.split(|ch: char| !ch.is_ascii_digit())
-                .filter(|p| !p.is_empty())
-                .take(3)
-                .filter_map(|p| p.parse().ok())
-                .collect()
-        });
+        let product = c
+            .header_line
+            .chars()
+            .filter(|ch| !ch.is_ascii_digit())
+            .collect();
+        f.claimed = Some(claimed_version(product, c.version.clone()));
     }
     if let Some(date) = email.date.as_ref().and_then(|d| d.parsed.as_ref()) {
         f.offset = date.offset_minutes;
@@ -393,7 +480,7 @@ impl Profiles {
     pub fn features(&self, items: &[Item], index: usize) -> Option<Features> {
         let n = self.messages.binary_search_by_key(&index, |m| m.0).ok()?;
         let mut f = items.get(index)?.mail()?.derived.features.clone();
-        f.values[TIME_ZONE] = self.messages[n].1.clone();
+        f.values[TIME_ZONE] = self.messages[n].1;
         Some(f)
     }
 }
@@ -446,7 +533,7 @@ pub fn build(items: &[Item]) -> Profiles {
             let email = items[i].mail()?;
             let sender = sender_key(email)?;
             let features = &email.derived.features;
-            let zone = features.values[TIME_ZONE].clone();
+            let zone = features.values[TIME_ZONE];
             Some((i, sender, features, zone))
         })
         .collect();
@@ -564,8 +651,8 @@ fn profile(
             features: BTreeMap::new(),
         });
         cluster.messages += 1;
-        if let Some(v) = &f.version_text {
-            *cluster.versions.entry(v.clone()).or_default() += 1;
+        if let Some(v) = f.version_text() {
+            *cluster.versions.entry(v.to_string()).or_default() += 1;
         }
         if let Some(at) = f.at {
             let day = at.format("%Y-%m-%d").to_string();
@@ -619,8 +706,12 @@ mod tests {
     fn feature_values_are_shared() {
         let a = intern("Outlook".to_string());
         let b = intern(String::from("Outlook"));
-        assert!(std::sync::Arc::ptr_eq(&a, &b));
-        assert!(!std::sync::Arc::ptr_eq(&a, &intern("Thunderbird".into())));
+        assert!(std::ptr::eq(a.0, b.0));
+        assert_eq!(a, b);
+        let c = intern("Thunderbird".into());
+        assert!(!std::ptr::eq(a.0, c.0));
+        assert_ne!(a, c);
+        assert_eq!(&*a, "Outlook");
     }
 
     fn at(s: &str) -> DateTime<Utc> {

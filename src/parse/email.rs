@@ -242,7 +242,7 @@ pub struct Derived {
     /// This message's sender-profile features (`corpus::profiles::features`).
     pub features: crate::corpus::profiles::Features,
     /// How many Received headers the message has.
-    pub hops: usize,
+    pub hops: u32,
     /// The instant of the first hop (the bottom-most Received header that
     /// has a readable date).
     pub first_hop_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -252,7 +252,7 @@ impl Derived {
     pub fn of(email: &EmailFacts) -> Derived {
         Derived {
             features: crate::corpus::profiles::features(email),
-            hops: email.received.len(),
+            hops: u32::try_from(email.received.len()).unwrap_or(u32::MAX),
             first_hop_at: email
                 .received
                 .iter()
@@ -304,14 +304,14 @@ impl CorpusDate {
 #[derive(Debug, Clone)]
 pub struct CorpusEmail {
     pub source: Source,
-    pub from: Vec<Mailbox>,
-    pub subject: Option<String>,
+    pub from: Box<[Mailbox]>,
+    pub subject: Option<Box<str>>,
     pub date: Option<CorpusDate>,
-    pub message_id: Option<String>,
+    pub message_id: Option<Box<str>>,
     /// The Message-ID this message answers: the first In-Reply-To id, else
     /// the last References id (`Corpus::parents_of`).
-    pub parent_id: Option<String>,
-    pub list_id: Option<String>,
+    pub parent_id: Option<Box<str>>,
+    pub list_id: Option<Box<str>>,
     /// `EmailFacts::content_sha256` as 32 bytes (the hex string took 88),
     /// `None` when the facts have none (an empty string).
     pub content_sha256: Option<crate::digest::Digest>,
@@ -332,19 +332,18 @@ impl CorpusEmail {
             None => Derived::of(email),
         };
         let parent_id = match email.in_reply_to.first() {
-            Some(id) => Some(id.clone()),
-            None => email.references.pop(),
+            Some(id) => Some(id.as_str().into()),
+            None => email.references.pop().map(String::into_boxed_str),
         };
-        let mut from = std::mem::take(&mut email.from);
-        from.shrink_to_fit();
+        let from = std::mem::take(&mut email.from).into_boxed_slice();
         CorpusEmail {
             source: email.source,
             from,
-            subject: email.subject.take(),
+            subject: email.subject.take().map(String::into_boxed_str),
             date: email.date.take().map(CorpusDate::of),
-            message_id: email.message_id.take(),
+            message_id: email.message_id.take().map(String::into_boxed_str),
             parent_id,
-            list_id: email.list_id.take(),
+            list_id: email.list_id.take().map(String::into_boxed_str),
             content_sha256: crate::digest::Digest::from_hex(&email.content_sha256),
             has_quote: email.has_quote,
             minhash: email.minhash.take(),
