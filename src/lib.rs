@@ -61,7 +61,7 @@ use crate::report::{Report, SCHEMA_VERSION, ScanInfo, Summary, Tool};
 pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let started_at = Utc::now();
     let read_start = std::time::Instant::now();
-    let walk = walk::walk(&cfg.root);
+    let mut walk = walk::walk(&cfg.root);
     let total_bytes: u64 = walk.files.iter().map(|f| f.size).sum();
     // Every scan journals: the journal is where full items wait for the
     // report while the corpus passes work on slim ones (`checkpoint::spill`).
@@ -78,15 +78,19 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     };
     // Files an earlier run finished and that have not changed since: their
     // output comes from the journal, in walk order like the rest.
+    // Only a resumed scan has them: a list of a million `None`s cost 24 MB.
     let journaled: Vec<Option<Vec<checkpoint::Segment>>> = if prior.is_empty() {
-        walk.files.iter().map(|_| None).collect()
+        Vec::new()
     } else {
         walk.files.iter().map(|f| prior.take(f)).collect()
     };
+    let journaled = (!journaled.is_empty()).then(|| std::sync::Mutex::new(journaled));
     drop(prior);
     let stop_after = test_stop_after();
     let fresh = std::sync::atomic::AtomicU64::new(0);
     progress.start(walk.files.len() as u64, total_bytes);
+    let files = std::mem::take(&mut walk.files);
+    let file_count = files.len();
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.max(1))
@@ -96,14 +100,20 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     // One list for every file's items, sized for one item a file, as most
     // files give: a million files fill it without moving it.
     let gathered = std::sync::Mutex::new(Gathered {
-        items: Vec::with_capacity(walk.files.len() + walk.items.len()),
+        items: Vec::with_capacity(file_count + walk.items.len()),
         ..Gathered::default()
     });
     pool.install(|| {
-        walk.files
-            .par_iter()
-            .zip(journaled.into_par_iter())
-            .map(|(file, journaled)| {
+        // Owned entries: each file's path is freed once the file is done, not
+        // when the last one is (the items hold their own copies).
+        files
+            .into_par_iter()
+            .enumerate()
+            .map(|(n, file)| {
+                let file = &file;
+                let journaled = journaled
+                    .as_ref()
+                    .and_then(|j| j.lock().unwrap_or_else(|e| e.into_inner())[n].take());
                 if let Some(segments) = journaled {
                     progress.bytes_read(file.size);
                     progress.file_done();
@@ -186,12 +196,11 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     }
     let complete = !gathered.incomplete;
     // How many files the report lists: those with an output, which is all
-    // of them unless the scan was stopped. Only the count is kept: the list
-    // itself (a million files: about 100 MB) is dropped here; the manifest
-    // comes from the items.
-    debug_assert!(!complete || gathered.files == walk.files.len() as u64);
+    // of them unless the scan was stopped. Only the count is kept: the
+    // walk's list (a million files: about 100 MB) went file by file as the
+    // workers took it; the manifest comes from the items.
+    debug_assert!(!complete || gathered.files == file_count as u64);
     let files = gathered.files;
-    drop(walk.files);
     // The walk's own items (links, special files) are few: they join the
     // workers' list, not the other way round.
     let Gathered {
