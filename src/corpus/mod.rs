@@ -94,20 +94,30 @@ pub struct Groups<'a, K: ?Sized + Ord = str> {
 
 impl<'a, K: ?Sized + Ord> Groups<'a, K> {
     /// `pairs` in item order; a key may recur.
-    fn build(mut pairs: Vec<(&'a K, usize)>) -> Self {
-        // Stable: a key's members stay in item order.
-        pairs.sort_by(|a, b| a.0.cmp(b.0));
-        let mut keys: Vec<(&'a K, usize)> = Vec::new();
-        let mut members = Vec::with_capacity(pairs.len());
-        for (key, index) in pairs {
-            members.push(index);
-            match keys.last_mut() {
-                Some((last, end)) if *last == key => *end = members.len(),
-                _ => keys.push((key, members.len())),
-            }
+    fn build(pairs: Vec<(&'a K, usize)>) -> Self {
+        Self::build_min(pairs, 1)
+    }
+
+    /// Only the keys with at least `min` members (`by_sha256` keeps only
+    /// copies: nearly every file is unique, and a million singletons held
+    /// 24 MB). Sorted in place by key then index, which is the stable order
+    /// for pairs in item order, without a stable sort's scratch copy; the
+    /// two lists are sized exactly, not grown by doubling.
+    fn build_min(mut pairs: Vec<(&'a K, usize)>, min: usize) -> Self {
+        pairs.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+        let runs = || {
+            pairs
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|run| run.len() >= min)
+        };
+        let (groups, members) = runs().fold((0, 0), |(g, m), run| (g + 1, m + run.len()));
+        let mut keys: Vec<(&'a K, usize)> = Vec::with_capacity(groups);
+        let mut all = Vec::with_capacity(members);
+        for run in runs() {
+            all.extend(run.iter().map(|&(_, index)| index));
+            keys.push((run[0].0, all.len()));
         }
-        keys.shrink_to_fit();
-        Groups { keys, members }
+        Groups { keys, members: all }
     }
 
     /// The members of `key`, in item order.
@@ -131,7 +141,8 @@ impl<'a, K: ?Sized + Ord> Groups<'a, K> {
 pub struct Corpus<'a> {
     /// Every item, sorted by (path, locator).
     pub items: &'a [Item],
-    /// Non-empty items by SHA-256, members in item order.
+    /// Non-empty items with copies by SHA-256 (two members or more),
+    /// members in item order.
     pub by_sha256: Groups<'a, crate::digest::Digest>,
     /// Messages by Message-ID (without angle brackets), members in item order.
     pub by_message_id: Groups<'a>,
@@ -146,8 +157,14 @@ impl<'a> Corpus<'a> {
     pub fn build(items: &'a mut [Item], source: &'a dyn ContentSource) -> Self {
         items.par_iter_mut().for_each(Item::settle);
         let items: &'a [Item] = items;
-        let mut by_sha256 = Vec::new();
-        let mut by_message_id = Vec::new();
+        // Sized once: grown by doubling they held up to half as much again.
+        let mut by_sha256 = Vec::with_capacity(items.len());
+        let mut by_message_id = Vec::with_capacity(
+            items
+                .iter()
+                .filter(|i| i.mail().is_some_and(|e| e.message_id.is_some()))
+                .count(),
+        );
         for (i, item) in items.iter().enumerate() {
             if let Some(id) = item.mail().and_then(|e| e.message_id.as_deref()) {
                 by_message_id.push((id, i));
@@ -162,7 +179,7 @@ impl<'a> Corpus<'a> {
         }
         Corpus {
             items,
-            by_sha256: Groups::build(by_sha256),
+            by_sha256: Groups::build_min(by_sha256, 2),
             by_message_id: Groups::build(by_message_id),
             profiles: profiles::build(items),
             source,
@@ -255,5 +272,14 @@ mod tests {
         let empty = Groups::build(Vec::new());
         assert_eq!(empty.iter().count(), 0);
         assert_eq!(empty.get("a"), None);
+    }
+
+    #[test]
+    fn groups_of_copies_leave_single_members_out() {
+        let g = Groups::build_min(vec![("b", 0), ("a", 1), ("b", 2), ("c", 3), ("b", 5)], 2);
+        let all: Vec<(&str, Vec<usize>)> = g.iter().map(|(k, m)| (k, m.to_vec())).collect();
+        assert_eq!(all, vec![("b", vec![0, 2, 5])]);
+        assert_eq!(g.get("a"), None);
+        assert_eq!(g.members.len(), g.members.capacity());
     }
 }
