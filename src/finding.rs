@@ -149,7 +149,7 @@ impl Finding {
         Finding {
             check,
             severity,
-            path: item.path.clone(),
+            path: item.path.to_string(),
             locator: item.locator.clone(),
             message: message.into(),
             evidence,

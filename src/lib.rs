@@ -333,10 +333,13 @@ fn append(to: &mut checkpoint::FileOutput, mut from: checkpoint::FileOutput) {
 /// Slims a file's items once they are journaled at `line` (`Item::slim`).
 fn slim(items: &mut [item::Item], line: checkpoint::spill::Line) {
     for (index, item) in items.iter_mut().enumerate() {
-        item.slim(checkpoint::spill::SpillRef {
-            line,
-            index: index as u32,
-        });
+        // A line too long to refer to keeps its items whole.
+        if let Some(at) = u32::try_from(index)
+            .ok()
+            .and_then(|index| checkpoint::spill::SpillRef::new(line, index))
+        {
+            item.slim(at);
+        }
     }
 }
 

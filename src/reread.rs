@@ -31,11 +31,9 @@ pub fn item_bytes(cfg: &Config, items: &[Item], item: &Item) -> Result<Vec<u8>, 
     let parts = &item.locator.0;
     let (mut bytes, rest) = match parts.first() {
         Some(LocatorPart::Mbox(n)) => {
-            let container = Locator(vec![LocatorPart::Mbox(*n)]);
+            let container = Locator(Box::new([LocatorPart::Mbox(*n)]));
             let message = items
-                .binary_search_by(|i| {
-                    (i.path.as_str(), &i.locator).cmp(&(item.path.as_str(), &container))
-                })
+                .binary_search_by(|i| (&*i.path, &i.locator).cmp(&(&*item.path, &container)))
                 .ok()
                 .map(|i| &items[i]);
             let offset = message

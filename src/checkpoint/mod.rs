@@ -210,7 +210,7 @@ impl Prior {
         let was_read = entries
             .iter()
             .flat_map(|e| &e.items)
-            .any(|i| i.path == file.path && i.locator.is_root());
+            .any(|i| *i.path == *file.path && i.locator.is_root());
         if !(unchanged && was_read) {
             return None;
         }

@@ -25,10 +25,38 @@ pub struct Line {
 
 /// Where an item's full form is: its file's journal line, and its place
 /// among that line's items.
+///
+/// 16 bytes, and 16 as an `Option` (the length is never zero): with `Line`
+/// inline it took 32 in every item. A line of 4 GiB or more is not
+/// referred to (`new`); its items stay whole in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpillRef {
-    pub line: Line,
-    pub index: u32,
+    offset: u64,
+    len: std::num::NonZeroU32,
+    index: u32,
+}
+
+impl SpillRef {
+    /// Item `index` of `line`; `None` for an empty line or one of 4 GiB or more.
+    pub fn new(line: Line, index: u32) -> Option<Self> {
+        let len = std::num::NonZeroU32::new(u32::try_from(line.len).ok()?)?;
+        Some(SpillRef {
+            offset: line.offset,
+            len,
+            index,
+        })
+    }
+
+    pub fn line(&self) -> Line {
+        Line {
+            offset: self.offset,
+            len: u64::from(self.len.get()),
+        }
+    }
+
+    pub fn index(&self) -> u32 {
+        self.index
+    }
 }
 
 /// The journal, opened for reading back items.
@@ -211,17 +239,17 @@ impl<'a> Reader<'a> {
         let current = self.line.as_ref().map(|(l, _)| *l);
         let slot_empty = |line: &Option<(Line, Vec<Option<Item>>)>| {
             line.as_ref()
-                .and_then(|(_, items)| items.get(at.index as usize))
+                .and_then(|(_, items)| items.get(at.index() as usize))
                 .is_none_or(Option::is_none)
         };
-        if current != Some(at.line) || slot_empty(&self.line) {
-            let items = spill.line_items(at.line)?;
-            self.line = Some((at.line, items.into_iter().map(Some).collect()));
+        if current != Some(at.line()) || slot_empty(&self.line) {
+            let items = spill.line_items(at.line())?;
+            self.line = Some((at.line(), items.into_iter().map(Some).collect()));
         }
         let full = self
             .line
             .as_mut()
-            .and_then(|(_, items)| items.get_mut(at.index as usize))
+            .and_then(|(_, items)| items.get_mut(at.index() as usize))
             .and_then(Option::take)
             .ok_or_else(|| format!("{}: not in its journal line", item.path))?;
         Ok(std::borrow::Cow::Owned(full))
@@ -265,20 +293,20 @@ pub fn for_each_full<E>(
         };
         let run = items[i..]
             .iter()
-            .take_while(|item| item.spill.map(|r| r.line) == Some(at.line))
+            .take_while(|item| item.spill.map(|r| r.line()) == Some(at.line()))
             .count();
         // Streamable: consecutive indices in journal order (a file's items
         // are journaled in report order; a file journaled in parts has its
         // root item in its last line, and so first in the report).
-        let first = at.index as usize;
+        let first = at.index() as usize;
         let in_order = items[i..i + run]
             .iter()
             .enumerate()
-            .all(|(k, item)| item.spill.map(|r| r.index as usize) == Some(first + k));
+            .all(|(k, item)| item.spill.map(|r| r.index() as usize) == Some(first + k));
         if in_order {
             let mut sink_failed = None;
             let mut seen = 0;
-            let streamed = spill.for_each_item(at.line, |index, full| {
+            let streamed = spill.for_each_item(at.line(), |index, full| {
                 let index = index as usize;
                 if index < first {
                     return Ok(Flow::More);

@@ -258,10 +258,7 @@ fn slimmed_items_read_back_in_full_from_the_journal() {
     let full = output.0.items.clone();
     let mut slim = full.clone();
     for (index, item) in slim.iter_mut().enumerate() {
-        item.slim(spill::SpillRef {
-            line,
-            index: index as u32,
-        });
+        item.slim(spill::SpillRef::new(line, index as u32).unwrap());
     }
     assert!(
         slim.iter().all(|i| i.email.is_none()),
@@ -312,4 +309,22 @@ fn slimmed_items_read_back_in_full_from_the_journal() {
     let same = none.full(&slim[e]).unwrap();
     assert!(matches!(same, std::borrow::Cow::Borrowed(_)));
     assert!(same.email.is_none());
+}
+
+#[test]
+fn a_spill_reference_is_compact_and_refuses_lines_it_cannot_hold() {
+    let line = spill::Line {
+        offset: 5 << 32,
+        len: 1234,
+    };
+    let at = spill::SpillRef::new(line, 7).unwrap();
+    assert_eq!((at.line(), at.index()), (line, 7));
+    assert_eq!(std::mem::size_of::<Option<spill::SpillRef>>(), 16);
+    let huge = spill::Line {
+        offset: 0,
+        len: 1 << 32,
+    };
+    assert_eq!(spill::SpillRef::new(huge, 0), None);
+    let empty = spill::Line { offset: 9, len: 0 };
+    assert_eq!(spill::SpillRef::new(empty, 0), None);
 }

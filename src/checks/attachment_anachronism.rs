@@ -97,7 +97,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
             human_duration(late)
         );
         let evidence = Evidence::new()
-            .with("email_path", carrier.path.clone())
+            .with("email_path", &*carrier.path)
             .with("email_locator", carrier.locator.to_option_string())
             .with("date_line", format!("Date: {date_raw}"))
             .with("email_utc", crate::parse::date::rfc3339(&sent))
@@ -132,11 +132,11 @@ fn lateness(t: &DocTime, sent: DateTime<Utc>) -> Option<i64> {
 
 /// The nearest enclosing message of an attachment (or of a member of an attached archive), and its Date.
 fn carrying_email<'a>(items: &'a [Item], item: &Item) -> Option<(&'a Item, DateTime<Utc>)> {
-    let mut parts = item.locator.0.clone();
+    let mut parts = item.locator.0.to_vec();
     while parts.pop().is_some() {
-        let parent = Locator(parts.clone());
+        let parent = Locator(parts.clone().into_boxed_slice());
         let found = items
-            .binary_search_by(|i| (i.path.as_str(), &i.locator).cmp(&(item.path.as_str(), &parent)))
+            .binary_search_by(|i| (&*i.path, &i.locator).cmp(&(&*item.path, &parent)))
             .ok()
             .map(|i| &items[i]);
         if let Some(parent_item) = found

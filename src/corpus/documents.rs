@@ -267,7 +267,10 @@ impl Senders {
 
 /// (path, locator) of an item, as the report writes them.
 pub fn item_ref(item: &Item) -> (String, Option<String>) {
-    (item.path.clone(), Locator::to_option_string(&item.locator))
+    (
+        item.path.to_string(),
+        Locator::to_option_string(&item.locator),
+    )
 }
 
 #[cfg(test)]

@@ -87,7 +87,7 @@ fn tallies(
                     .flat_map(|&d| index.copies(d))
                     .take(MAX_ITEMS)
                     .map(|d| ItemRef {
-                        path: d.item.path.clone(),
+                        path: d.item.path.to_string(),
                         locator: d.item.locator.to_option_string(),
                     })
                     .collect()

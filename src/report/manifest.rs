@@ -51,7 +51,7 @@ pub fn write_items(items: &[Item], out: &mut (impl Write + ?Sized)) -> io::Resul
         items
             .iter()
             .filter(|i| i.locator.is_root())
-            .filter_map(|i| Some((i.path.as_str(), i.sha256.as_ref()?)))
+            .filter_map(|i| Some((&*i.path, i.sha256.as_ref()?)))
     };
     let mut escaped: Vec<(Vec<u8>, &Digest)> = files()
         .filter(|(path, _)| path.contains('\\'))
