@@ -134,26 +134,66 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
             )
     });
     let texts = TextCache::read(corpus, &pairs);
-    let found: Vec<Option<Finding>> = pairs
-        .par_iter()
-        .map(|&(a, b)| compare_pair(corpus, &texts, a, b))
-        .collect();
-    let mut by_item: BTreeMap<(String, String), Vec<Finding>> = BTreeMap::new();
-    for finding in found.into_iter().flatten() {
-        let key = (finding.path.clone(), finding.locator.to_string());
-        by_item.entry(key).or_default().push(finding);
+    // Compared a chunk of pairs at a time, each finding folded into its
+    // item's as it comes: all of them at once (evidence with diff hunks)
+    // held about 25 MB on 4 GB, and one finding per item is kept.
+    let mut by_item: BTreeMap<(String, String), Suspect> = BTreeMap::new();
+    let mut seq = 0usize;
+    for chunk in pairs.chunks(1024) {
+        let found: Vec<Option<Finding>> = chunk
+            .par_iter()
+            .map(|&(a, b)| compare_pair(corpus, &texts, a, b))
+            .collect();
+        for finding in found.into_iter().flatten() {
+            let key = (finding.path.clone(), finding.locator.to_string());
+            by_item.entry(key).or_default().add(seq, finding);
+            seq += 1;
+        }
     }
-    for (_, mut findings) in by_item {
-        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-        let mut first = findings.remove(0);
-        if !findings.is_empty() {
-            let others: Vec<_> = findings
-                .iter()
-                .filter_map(|f| f.evidence.get("other").cloned())
+    out.extend(by_item.into_values().filter_map(Suspect::finding));
+}
+
+/// One suspect item's comparisons: its most severe finding (the first of
+/// them in pair order), and every finding's severity, order and `other`.
+#[derive(Default)]
+struct Suspect {
+    best: Option<(usize, Finding)>,
+    all: Vec<(
+        std::cmp::Reverse<Severity>,
+        usize,
+        Option<serde_json::Value>,
+    )>,
+}
+
+impl Suspect {
+    fn add(&mut self, seq: usize, finding: Finding) {
+        let other = finding.evidence.get("other").cloned();
+        self.all
+            .push((std::cmp::Reverse(finding.severity), seq, other));
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|(_, best)| finding.severity > best.severity)
+        {
+            self.best = Some((seq, finding));
+        }
+    }
+
+    /// The most severe finding, naming the other references it was also
+    /// compared with (most severe first, then in pair order).
+    fn finding(mut self) -> Option<Finding> {
+        let (best_seq, mut first) = self.best?;
+        if self.all.len() > 1 {
+            self.all.sort_by_key(|(severity, seq, _)| (*severity, *seq));
+            let others: Vec<_> = self
+                .all
+                .into_iter()
+                .filter(|(_, seq, _)| *seq != best_seq)
+                .filter_map(|(_, _, other)| other)
                 .collect();
             first.evidence.insert("also_near_identical_to", others);
         }
-        out.push(first);
+        Some(first)
     }
 }
 
