@@ -96,7 +96,7 @@ fn run(corpus: &Corpus<'_>, cfg: &Config, out: &mut Vec<Finding>) {
         let Some(sender) = sender_key(email) else {
             continue;
         };
-        let Some(profile) = profiles.senders.get(&sender) else {
+        let Some(profile) = profiles.senders.get(&*sender) else {
             continue;
         };
         if (profile.messages as usize) < cfg.min_profile {

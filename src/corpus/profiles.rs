@@ -7,6 +7,7 @@
 //! clusters by client (office PC and phone are two clusters). Memory grows
 //! with the number of distinct values, not with the number of messages.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
@@ -513,74 +514,83 @@ fn representatives(items: &[Item]) -> Vec<usize> {
     out
 }
 
-pub fn sender_key(email: &CorpusEmail) -> Option<String> {
-    email
-        .from
-        .first()
-        .and_then(|m| m.address.as_deref())
-        .map(|a| a.trim().to_ascii_lowercase())
-        .filter(|a| a.contains('@'))
+/// The sender's address, trimmed and lower-cased: borrowed from the message
+/// when it already is (nearly always), so that grouping a million messages
+/// by sender copies no address.
+pub fn sender_key(email: &CorpusEmail) -> Option<Cow<'_, str>> {
+    let address = email.from.first()?.address.as_deref()?.trim();
+    if !address.contains('@') {
+        return None;
+    }
+    Some(if address.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(address.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(address)
+    })
 }
 
 pub fn build(items: &[Item]) -> Profiles {
     let mut profiles = Profiles::default();
-    // Each considered message: its index, sender and features (borrowed from
-    // the item), and its time zone value, normalised below.
+    // Each considered message (in item order): its index, sender and
+    // features (borrowed from the item).
     let representatives = representatives(items);
-    let mut raw: Vec<(usize, String, &Features, Option<FeatureValue>)> = representatives
+    let rows: Vec<(usize, Cow<'_, str>, &Features)> = representatives
         .par_iter()
         .filter_map(|&i| {
             let email = items[i].mail()?;
-            let sender = sender_key(email)?;
-            let features = &email.derived.features;
-            let zone = features.values[TIME_ZONE];
-            Some((i, sender, features, zone))
+            Some((i, sender_key(email)?, &email.derived.features))
         })
         .collect();
-    // Group by sender, choose each sender's daylight-saving rule, then count.
-    let mut by_sender: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (n, (_, sender, _, _)) in raw.iter().enumerate() {
-        by_sender.entry(sender.clone()).or_default().push(n);
-    }
-    for (sender, rows) in &by_sender {
-        let samples: Vec<(i32, DateTime<Utc>)> = rows
+    drop(representatives);
+    // Each row's time zone value, normalised to its sender's rule below.
+    let mut zones: Vec<Option<FeatureValue>> = rows.iter().map(|r| r.2.values[TIME_ZONE]).collect();
+    // Rows by sender, in item order within a sender: sorted row numbers, not
+    // a map of lists (one list per sender, and every sender copied).
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by(|&a, &b| rows[a].1.cmp(&rows[b].1).then(a.cmp(&b)));
+    let mut by_domain: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for group in order.chunk_by(|&a, &b| rows[a].1 == rows[b].1) {
+        let sender: &str = &rows[group[0]].1;
+        let samples: Vec<(i32, DateTime<Utc>)> = group
             .iter()
-            .filter_map(|&n| Some((raw[n].2.offset?, raw[n].2.at?)))
+            .filter_map(|&n| Some((rows[n].2.offset?, rows[n].2.at?)))
             .collect();
         let calendar = choose_calendar(&samples);
-        for &n in rows {
-            let row = &mut raw[n];
-            if let (Some(offset), Some(at)) = (row.2.offset, row.2.at) {
-                row.3 = Some(intern(zone_value(offset, at, calendar)));
+        for &n in group {
+            if let (Some(offset), Some(at)) = (rows[n].2.offset, rows[n].2.at) {
+                zones[n] = Some(intern(zone_value(offset, at, calendar)));
             }
         }
-        let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
-        let feats: Vec<(&Features, Option<&FeatureValue>)> = rows
+        let members: Vec<usize> = group.iter().map(|&n| rows[n].0).collect();
+        let feats: Vec<(&Features, Option<&FeatureValue>)> = group
             .iter()
-            .map(|&n| (raw[n].2, raw[n].3.as_ref()))
+            .map(|&n| (rows[n].2, zones[n].as_ref()))
             .collect();
-        profiles
-            .senders
-            .insert(sender.clone(), profile(sender, calendar, members, &feats));
-    }
-    drop(by_sender);
-    let mut by_domain: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (n, (_, sender, _, _)) in raw.iter().enumerate() {
+        profiles.senders.insert(
+            sender.to_string(),
+            profile(sender, calendar, members, &feats),
+        );
         if let Some(domain) = address_domain(sender) {
-            by_domain.entry(domain).or_default().push(n);
+            by_domain
+                .entry(domain)
+                .or_default()
+                .extend_from_slice(group);
         }
     }
-    for (domain, rows) in by_domain {
-        let members: Vec<usize> = rows.iter().map(|&n| raw[n].0).collect();
-        let feats: Vec<(&Features, Option<&FeatureValue>)> = rows
+    drop(order);
+    for (domain, mut group) in by_domain {
+        // Item order, as a sender's.
+        group.sort_unstable();
+        let members: Vec<usize> = group.iter().map(|&n| rows[n].0).collect();
+        let feats: Vec<(&Features, Option<&FeatureValue>)> = group
             .iter()
-            .map(|&n| (raw[n].2, raw[n].3.as_ref()))
+            .map(|&n| (rows[n].2, zones[n].as_ref()))
             .collect();
         let p = profile(&domain, Calendar::None, members, &feats);
         profiles.domains.insert(domain, p);
     }
-    // `representatives` is in item order, and so is `raw`.
-    profiles.messages = raw.into_iter().map(|(i, _, _, zone)| (i, zone)).collect();
+    // `representatives` is in item order, and so are `rows` and `zones`.
+    profiles.messages = rows.iter().map(|r| r.0).zip(zones).collect();
     profiles
 }
 
