@@ -89,8 +89,8 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let stop_after = test_stop_after();
     let fresh = std::sync::atomic::AtomicU64::new(0);
     progress.start(walk.files.len() as u64, total_bytes);
-    let files = std::mem::take(&mut walk.files);
-    let file_count = files.len();
+    let files = chunked(std::mem::take(&mut walk.files));
+    let file_count: usize = files.iter().map(|(_, chunk)| chunk.len()).sum();
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.max(1))
@@ -104,11 +104,17 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         ..Gathered::default()
     });
     pool.install(|| {
-        // Owned entries: each file's path is freed once the file is done, not
-        // when the last one is (the items hold their own copies).
+        // Owned entries, in chunks: each file's path is freed once the file
+        // is done, and each chunk's entries once the chunk is, not when the
+        // last file is (the items hold their own copies).
         files
             .into_par_iter()
-            .enumerate()
+            .flat_map(|(start, chunk)| {
+                chunk
+                    .into_par_iter()
+                    .enumerate()
+                    .map(move |(k, file)| (start + k, file))
+            })
             .map(|(n, file)| {
                 let file = &file;
                 let journaled = journaled
@@ -281,6 +287,28 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     })
 }
 
+/// Files handed to the workers per chunk (`chunked`).
+const WALK_CHUNK: usize = 1 << 14;
+
+/// The walk's files in chunks of `WALK_CHUNK`, each with the index of its
+/// first file. A chunk's entries are freed when its files are done: one
+/// list held its 64 bytes a file (64 MB at a million files) until the last
+/// file was read, when the items are all there too (the peak of a scan).
+fn chunked(files: Vec<walk::FileEntry>) -> Vec<(usize, Vec<walk::FileEntry>)> {
+    let mut chunks = Vec::with_capacity(files.len().div_ceil(WALK_CHUNK));
+    let mut files = files.into_iter();
+    let mut start = 0;
+    loop {
+        let chunk: Vec<walk::FileEntry> = files.by_ref().take(WALK_CHUNK).collect();
+        if chunk.is_empty() {
+            return chunks;
+        }
+        let len = chunk.len();
+        chunks.push((start, chunk));
+        start += len;
+    }
+}
+
 /// The read files' items, errors and findings, each in one list that the
 /// workers fill as files finish. A list of per-file outputs held until the
 /// last file was read cost 72 bytes a file, plus each file's own item list,
@@ -385,5 +413,30 @@ fn summarise(
         errors: errors as u64,
         findings_by_severity: by_severity,
         findings_by_check: by_check,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_the_files_in_order_with_their_first_index() {
+        let file =
+            |n: usize| walk::FileEntry::new(format!("f{n}"), format!("f{n}").as_bytes(), 0, 0, 0);
+        for count in [0, 1, WALK_CHUNK, WALK_CHUNK + 1, 2 * WALK_CHUNK + 7] {
+            let chunks = chunked((0..count).map(file).collect());
+            assert_eq!(chunks.len(), count.div_ceil(WALK_CHUNK));
+            let mut next = 0;
+            for (start, chunk) in &chunks {
+                assert_eq!(*start, next);
+                assert!(!chunk.is_empty() && chunk.len() <= WALK_CHUNK);
+                for (k, f) in chunk.iter().enumerate() {
+                    assert_eq!(f.path, format!("f{}", start + k));
+                }
+                next += chunk.len();
+            }
+            assert_eq!(next, count);
+        }
     }
 }

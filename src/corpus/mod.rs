@@ -177,11 +177,14 @@ impl<'a> Corpus<'a> {
                 by_sha256.push((sha, i));
             }
         }
+        let by_sha256 = Groups::build_min(by_sha256, 2);
+        let by_message_id = Groups::build(by_message_id);
+        let profiles = profiles::build(items, &by_message_id);
         Corpus {
             items,
-            by_sha256: Groups::build_min(by_sha256, 2),
-            by_message_id: Groups::build(by_message_id),
-            profiles: profiles::build(items),
+            by_sha256,
+            by_message_id,
+            profiles,
             source,
         }
     }

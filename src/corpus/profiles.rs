@@ -487,29 +487,31 @@ impl Profiles {
 }
 
 /// The messages profiles learn from: one item per Message-ID (the copy with the
-/// longest delivery path), messages that stand on their own (not attachments).
-fn representatives(items: &[Item]) -> Vec<usize> {
-    let mut by_id: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let Some(email) = item.mail() else {
-            continue;
-        };
-        if email.source == Source::Attachment || email.from.is_empty() {
-            continue;
-        }
-        match email.message_id.as_deref() {
-            None => out.push(i),
-            Some(id) => {
-                let slot = by_id.entry(id).or_insert(i);
-                let hops = |j: usize| items[j].mail().map_or(0, |e| e.derived.hops);
-                if hops(i) > hops(*slot) {
-                    *slot = i;
-                }
+/// longest delivery path, the first of them on a tie), messages that stand on
+/// their own (not attachments). The copies of an id come from the corpus's
+/// `by_message_id` groups: a map of every id held about 40 bytes a message.
+fn representatives(items: &[Item], by_message_id: &super::Groups<'_>) -> Vec<usize> {
+    let considered = |i: usize| {
+        items[i]
+            .mail()
+            .filter(|e| e.source != Source::Attachment && !e.from.is_empty())
+    };
+    let mut out: Vec<usize> = (0..items.len())
+        .filter(|&i| considered(i).is_some_and(|e| e.message_id.is_none()))
+        .collect();
+    for (_, members) in by_message_id.iter() {
+        let mut best: Option<(usize, u32)> = None;
+        for &i in members {
+            let Some(email) = considered(i) else {
+                continue;
+            };
+            let hops = email.derived.hops;
+            if best.is_none_or(|(_, most)| hops > most) {
+                best = Some((i, hops));
             }
         }
+        out.extend(best.map(|(i, _)| i));
     }
-    out.extend(by_id.into_values());
     out.sort_unstable();
     out
 }
@@ -529,11 +531,11 @@ pub fn sender_key(email: &CorpusEmail) -> Option<Cow<'_, str>> {
     })
 }
 
-pub fn build(items: &[Item]) -> Profiles {
+pub fn build(items: &[Item], by_message_id: &super::Groups<'_>) -> Profiles {
     let mut profiles = Profiles::default();
     // Each considered message (in item order): its index, sender and
     // features (borrowed from the item).
-    let representatives = representatives(items);
+    let representatives = representatives(items, by_message_id);
     let rows: Vec<(usize, Cow<'_, str>, &Features)> = representatives
         .par_iter()
         .filter_map(|&i| {
