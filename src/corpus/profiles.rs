@@ -11,7 +11,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::domain::{address_domain, org_domain};
@@ -533,66 +532,87 @@ pub fn sender_key(email: &CorpusEmail) -> Option<Cow<'_, str>> {
 
 pub fn build(items: &[Item], by_message_id: &super::Groups<'_>) -> Profiles {
     let mut profiles = Profiles::default();
-    // Each considered message (in item order): its index, sender and
-    // features (borrowed from the item).
-    let representatives = representatives(items, by_message_id);
-    let rows: Vec<(usize, Cow<'_, str>, &Features)> = representatives
-        .par_iter()
-        .filter_map(|&i| {
-            let email = items[i].mail()?;
-            Some((i, sender_key(email)?, &email.derived.features))
+    let features = |i: usize| items[i].mail().map(|e| &e.derived.features);
+    // Each considered message as (sender number, item): a sender's text is
+    // kept once (borrowed from a message when already lower-case), not per
+    // message (a row with it took 40 bytes a message, and a copy).
+    let mut senders: BTreeMap<Cow<'_, str>, u32> = BTreeMap::new();
+    let mut rows: Vec<(u32, usize)> = Vec::new();
+    for i in representatives(items, by_message_id) {
+        let Some(sender) = items[i].mail().and_then(sender_key) else {
+            continue;
+        };
+        let next = u32::try_from(senders.len()).expect("fewer than 2^32 senders");
+        rows.push((*senders.entry(sender).or_insert(next), i));
+    }
+    // Numbers in sender order, so that sorting the rows groups them by
+    // sender, in item order within a sender.
+    let mut rank = vec![0u32; senders.len()];
+    let names: Vec<Cow<'_, str>> = senders
+        .into_iter()
+        .enumerate()
+        .map(|(r, (name, n))| {
+            rank[n as usize] = r as u32;
+            name
         })
         .collect();
-    drop(representatives);
+    for row in &mut rows {
+        row.0 = rank[row.0 as usize];
+    }
+    drop(rank);
+    rows.sort_unstable();
     // Each row's time zone value, normalised to its sender's rule below.
-    let mut zones: Vec<Option<FeatureValue>> = rows.iter().map(|r| r.2.values[TIME_ZONE]).collect();
-    // Rows by sender, in item order within a sender: sorted row numbers, not
-    // a map of lists (one list per sender, and every sender copied).
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_unstable_by(|&a, &b| rows[a].1.cmp(&rows[b].1).then(a.cmp(&b)));
+    let mut zones: Vec<Option<FeatureValue>> = rows
+        .iter()
+        .map(|&(_, i)| features(i).and_then(|f| f.values[TIME_ZONE]))
+        .collect();
+    let member = |zones: &[Option<FeatureValue>], n: usize| {
+        let f = features(rows[n].1).expect("a representative is a message");
+        (f, zones[n])
+    };
     let mut by_domain: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for group in order.chunk_by(|&a, &b| rows[a].1 == rows[b].1) {
-        let sender: &str = &rows[group[0]].1;
-        let samples: Vec<(i32, DateTime<Utc>)> = group
-            .iter()
-            .filter_map(|&n| Some((rows[n].2.offset?, rows[n].2.at?)))
+    let mut start = 0;
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        let span = start..start + group.len();
+        start = span.end;
+        let sender: &str = &names[group[0].0 as usize];
+        let samples: Vec<(i32, DateTime<Utc>)> = span
+            .clone()
+            .filter_map(|n| {
+                let f = member(&zones, n).0;
+                Some((f.offset?, f.at?))
+            })
             .collect();
         let calendar = choose_calendar(&samples);
-        for &n in group {
-            if let (Some(offset), Some(at)) = (rows[n].2.offset, rows[n].2.at) {
+        for n in span.clone() {
+            let f = member(&zones, n).0;
+            if let (Some(offset), Some(at)) = (f.offset, f.at) {
                 zones[n] = Some(intern(zone_value(offset, at, calendar)));
             }
         }
-        let members: Vec<usize> = group.iter().map(|&n| rows[n].0).collect();
-        let feats: Vec<(&Features, Option<&FeatureValue>)> = group
-            .iter()
-            .map(|&n| (rows[n].2, zones[n].as_ref()))
-            .collect();
+        let members: Vec<usize> = group.iter().map(|&(_, i)| i).collect();
+        let feats = span.clone().map(|n| member(&zones, n));
         profiles.senders.insert(
             sender.to_string(),
-            profile(sender, calendar, members, &feats),
+            profile(sender, calendar, members, feats),
         );
         if let Some(domain) = address_domain(sender) {
-            by_domain
-                .entry(domain)
-                .or_default()
-                .extend_from_slice(group);
+            by_domain.entry(domain).or_default().extend(span);
         }
     }
-    drop(order);
     for (domain, mut group) in by_domain {
         // Item order, as a sender's.
-        group.sort_unstable();
-        let members: Vec<usize> = group.iter().map(|&n| rows[n].0).collect();
-        let feats: Vec<(&Features, Option<&FeatureValue>)> = group
-            .iter()
-            .map(|&n| (rows[n].2, zones[n].as_ref()))
-            .collect();
-        let p = profile(&domain, Calendar::None, members, &feats);
+        group.sort_unstable_by_key(|&n| rows[n].1);
+        let members: Vec<usize> = group.iter().map(|&n| rows[n].1).collect();
+        let feats = group.iter().map(|&n| member(&zones, n));
+        let p = profile(&domain, Calendar::None, members, feats);
         profiles.domains.insert(domain, p);
     }
-    // `representatives` is in item order, and so are `rows` and `zones`.
-    profiles.messages = rows.iter().map(|r| r.0).zip(zones).collect();
+    // By item, as `features` looks them up.
+    let mut messages: Vec<(usize, Option<FeatureValue>)> =
+        rows.iter().map(|&(_, i)| i).zip(zones).collect();
+    messages.sort_unstable_by_key(|m| m.0);
+    profiles.messages = messages;
     profiles
 }
 
@@ -644,27 +664,45 @@ fn choose_calendar(samples: &[(i32, DateTime<Utc>)]) -> Calendar {
 }
 
 /// `feats`: each member's features and its normalised time zone value.
-fn profile(
+fn profile<'f>(
     key: &str,
     calendar: Calendar,
     members: Vec<usize>,
-    feats: &[(&Features, Option<&FeatureValue>)],
+    feats: impl Iterator<Item = (&'f Features, Option<FeatureValue>)>,
 ) -> Profile {
+    // Counted by reference: a value is copied when first seen in a tally,
+    // not for every message.
+    fn count(tally: &mut Tally, value: &str) {
+        match tally.get_mut(value) {
+            Some(n) => *n += 1,
+            None => {
+                tally.insert(value.to_string(), 1);
+            }
+        }
+    }
     let mut features: BTreeMap<&'static str, Tally> = BTreeMap::new();
     let mut clusters: BTreeMap<String, Cluster> = BTreeMap::new();
-    for &(f, zone) in feats {
-        let client = f.values[CLIENT].as_deref().unwrap_or_default().to_string();
-        let cluster = clusters.entry(client.clone()).or_insert_with(|| Cluster {
-            client,
-            messages: 0,
-            versions: Tally::new(),
-            first: None,
-            last: None,
-            features: BTreeMap::new(),
-        });
+    let mut messages = 0u64;
+    for (f, zone) in feats {
+        messages += 1;
+        let client = f.values[CLIENT].as_deref().unwrap_or_default();
+        if !clusters.contains_key(client) {
+            clusters.insert(
+                client.to_string(),
+                Cluster {
+                    client: client.to_string(),
+                    messages: 0,
+                    versions: Tally::new(),
+                    first: None,
+                    last: None,
+                    features: BTreeMap::new(),
+                },
+            );
+        }
+        let cluster = clusters.get_mut(client).expect("inserted above");
         cluster.messages += 1;
         if let Some(v) = f.version_text() {
-            *cluster.versions.entry(v.to_string()).or_default() += 1;
+            count(&mut cluster.versions, v);
         }
         if let Some(at) = f.at {
             let day = at.format("%Y-%m-%d").to_string();
@@ -676,24 +714,11 @@ fn profile(
             }
         }
         for (k, name) in FEATURES.iter().enumerate() {
-            let value = if k == TIME_ZONE {
-                zone
-            } else {
-                f.values[k].as_ref()
-            };
+            let value = if k == TIME_ZONE { zone } else { f.values[k] };
             if let Some(v) = value {
-                *features
-                    .entry(name)
-                    .or_default()
-                    .entry(v.to_string())
-                    .or_default() += 1;
+                count(features.entry(name).or_default(), &v);
                 if k != CLIENT {
-                    *cluster
-                        .features
-                        .entry(name)
-                        .or_default()
-                        .entry(v.to_string())
-                        .or_default() += 1;
+                    count(cluster.features.entry(name).or_default(), &v);
                 }
             }
         }
@@ -702,7 +727,7 @@ fn profile(
     clusters.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.client.cmp(&b.client)));
     Profile {
         key: key.to_string(),
-        messages: feats.len() as u64,
+        messages,
         calendar,
         clusters,
         features,
