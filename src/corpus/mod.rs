@@ -102,22 +102,33 @@ impl<'a, K: ?Sized + Ord> Groups<'a, K> {
     /// copies: nearly every file is unique, and a million singletons held
     /// 24 MB). Sorted in place by key then index, which is the stable order
     /// for pairs in item order, without a stable sort's scratch copy; the
-    /// two lists are sized exactly, not grown by doubling.
+    /// keys are then written over the pairs (a key's slot is never after
+    /// its first pair), so no second list of keys is grown.
     fn build_min(mut pairs: Vec<(&'a K, usize)>, min: usize) -> Self {
         pairs.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
-        let runs = || {
-            pairs
-                .chunk_by(|a, b| a.0 == b.0)
-                .filter(|run| run.len() >= min)
-        };
-        let (groups, members) = runs().fold((0, 0), |(g, m), run| (g + 1, m + run.len()));
-        let mut keys: Vec<(&'a K, usize)> = Vec::with_capacity(groups);
-        let mut all = Vec::with_capacity(members);
-        for run in runs() {
-            all.extend(run.iter().map(|&(_, index)| index));
-            keys.push((run[0].0, all.len()));
+        let members_len: usize = pairs
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() >= min)
+            .map(<[_]>::len)
+            .sum();
+        let mut members = Vec::with_capacity(members_len);
+        let (mut read, mut written) = (0, 0);
+        while read < pairs.len() {
+            let key = pairs[read].0;
+            let run = pairs[read..].iter().take_while(|p| p.0 == key).count();
+            if run >= min {
+                members.extend(pairs[read..read + run].iter().map(|&(_, index)| index));
+                pairs[written] = (key, members.len());
+                written += 1;
+            }
+            read += run;
         }
-        Groups { keys, members: all }
+        pairs.truncate(written);
+        pairs.shrink_to_fit();
+        Groups {
+            keys: pairs,
+            members,
+        }
     }
 
     /// The members of `key`, in item order.
@@ -157,28 +168,29 @@ impl<'a> Corpus<'a> {
     pub fn build(items: &'a mut [Item], source: &'a dyn ContentSource) -> Self {
         items.par_iter_mut().for_each(Item::settle);
         let items: &'a [Item] = items;
-        // Sized once: grown by doubling they held up to half as much again.
-        let mut by_sha256 = Vec::with_capacity(items.len());
-        let mut by_message_id = Vec::with_capacity(
-            items
-                .iter()
-                .filter(|i| i.mail().is_some_and(|e| e.message_id.is_some()))
-                .count(),
-        );
+        // One index after the other, each list sized once (grown by doubling
+        // they held up to half as much again), so that only one list of
+        // pairs is held at a time.
+        let mut pairs = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            if let Some(id) = item.mail().and_then(|e| e.message_id.as_deref()) {
-                by_message_id.push((id, i));
-            }
             // An mbox is a container: its messages are compared, not the file.
             if item.size == 0 || item.kind == ItemKind::Mbox {
                 continue;
             }
             if let Some(sha) = item.sha256.as_ref() {
-                by_sha256.push((sha, i));
+                pairs.push((sha, i));
             }
         }
-        let by_sha256 = Groups::build_min(by_sha256, 2);
-        let by_message_id = Groups::build(by_message_id);
+        let by_sha256 = Groups::build_min(pairs, 2);
+        let ids = || {
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| Some((item.mail()?.message_id.as_deref()?, i)))
+        };
+        let mut pairs = Vec::with_capacity(ids().count());
+        pairs.extend(ids());
+        let by_message_id = Groups::build(pairs);
         let profiles = profiles::build(items, &by_message_id);
         Corpus {
             items,

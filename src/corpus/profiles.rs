@@ -537,13 +537,16 @@ pub fn build(items: &[Item], by_message_id: &super::Groups<'_>) -> Profiles {
     // kept once (borrowed from a message when already lower-case), not per
     // message (a row with it took 40 bytes a message, and a copy).
     let mut senders: BTreeMap<Cow<'_, str>, u32> = BTreeMap::new();
-    let mut rows: Vec<(u32, usize)> = Vec::new();
+    // Item numbers as u32 (8 bytes a row): a scan holds far fewer than 2^32
+    // items (each takes over 100 bytes of memory).
+    let mut rows: Vec<(u32, u32)> = Vec::new();
     for i in representatives(items, by_message_id) {
         let Some(sender) = items[i].mail().and_then(sender_key) else {
             continue;
         };
         let next = u32::try_from(senders.len()).expect("fewer than 2^32 senders");
-        rows.push((*senders.entry(sender).or_insert(next), i));
+        let item = u32::try_from(i).expect("fewer than 2^32 items");
+        rows.push((*senders.entry(sender).or_insert(next), item));
     }
     // Numbers in sender order, so that sorting the rows groups them by
     // sender, in item order within a sender.
@@ -564,13 +567,13 @@ pub fn build(items: &[Item], by_message_id: &super::Groups<'_>) -> Profiles {
     // Each row's time zone value, normalised to its sender's rule below.
     let mut zones: Vec<Option<FeatureValue>> = rows
         .iter()
-        .map(|&(_, i)| features(i).and_then(|f| f.values[TIME_ZONE]))
+        .map(|&(_, i)| features(i as usize).and_then(|f| f.values[TIME_ZONE]))
         .collect();
     let member = |zones: &[Option<FeatureValue>], n: usize| {
-        let f = features(rows[n].1).expect("a representative is a message");
+        let f = features(rows[n].1 as usize).expect("a representative is a message");
         (f, zones[n])
     };
-    let mut by_domain: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_domain: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut start = 0;
     for group in rows.chunk_by(|a, b| a.0 == b.0) {
         let span = start..start + group.len();
@@ -590,27 +593,30 @@ pub fn build(items: &[Item], by_message_id: &super::Groups<'_>) -> Profiles {
                 zones[n] = Some(intern(zone_value(offset, at, calendar)));
             }
         }
-        let members: Vec<usize> = group.iter().map(|&(_, i)| i).collect();
+        let members: Vec<usize> = group.iter().map(|&(_, i)| i as usize).collect();
         let feats = span.clone().map(|n| member(&zones, n));
         profiles.senders.insert(
             sender.to_string(),
             profile(sender, calendar, members, feats),
         );
         if let Some(domain) = address_domain(sender) {
-            by_domain.entry(domain).or_default().extend(span);
+            by_domain
+                .entry(domain)
+                .or_default()
+                .extend(span.map(|n| n as u32));
         }
     }
     for (domain, mut group) in by_domain {
         // Item order, as a sender's.
-        group.sort_unstable_by_key(|&n| rows[n].1);
-        let members: Vec<usize> = group.iter().map(|&n| rows[n].1).collect();
-        let feats = group.iter().map(|&n| member(&zones, n));
+        group.sort_unstable_by_key(|&n| rows[n as usize].1);
+        let members: Vec<usize> = group.iter().map(|&n| rows[n as usize].1 as usize).collect();
+        let feats = group.iter().map(|&n| member(&zones, n as usize));
         let p = profile(&domain, Calendar::None, members, feats);
         profiles.domains.insert(domain, p);
     }
     // By item, as `features` looks them up.
     let mut messages: Vec<(usize, Option<FeatureValue>)> =
-        rows.iter().map(|&(_, i)| i).zip(zones).collect();
+        rows.iter().map(|&(_, i)| i as usize).zip(zones).collect();
     messages.sort_unstable_by_key(|m| m.0);
     profiles.messages = messages;
     profiles
