@@ -132,6 +132,58 @@ fn hash_writes_the_same_manifest_as_scan() {
     assert_eq!(inside.status.code(), Some(2));
 }
 
+/// `scan` writes its manifest from the sorted items, merging in the names
+/// that escaping changed; `hash` sorts every line. Both must give the
+/// order `sha256sum` reads, names escaped or not interleaved.
+#[test]
+fn escaped_names_take_their_place_in_the_manifest() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let names: [&[u8]; 7] = [
+        b"plain.eml",
+        b"caf\xff.eml",
+        b"cafe.eml",
+        b"cag",
+        b"back\\slash",
+        b"backz",
+        b"new\nline",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        fs::write(path, format!("file {i}\n")).unwrap();
+    }
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    run(leakprov()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(a.path())
+        .arg("-q"));
+    run(leakprov()
+        .arg("hash")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(b.path())
+        .arg("-q"));
+    let scanned = fs::read(a.path().join("manifest.sha256")).unwrap();
+    assert_eq!(scanned, fs::read(b.path().join("manifest.sha256")).unwrap());
+    assert_eq!(scanned.iter().filter(|&&c| c == b'\n').count(), names.len());
+    if let Ok(check) = std::process::Command::new("sha256sum")
+        .arg("-c")
+        .arg("--quiet")
+        .arg(a.path().join("manifest.sha256"))
+        .current_dir(dir.path())
+        .output()
+    {
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}
+
 #[test]
 fn sigint_writes_a_partial_report_marked_incomplete() {
     let dir = tempfile::tempdir().unwrap();
