@@ -4,7 +4,7 @@ mod common;
 
 use std::fs;
 
-use common::{leakprov, run, scan_json};
+use common::{assert_sha256sum_accepts, leakprov, run, scan_and_hash_manifests, scan_json};
 use serde_json::Value;
 
 const MSG: &str = "From: a@example.fr\nTo: b@example.com\nDate: Tue, 2 May 2017 09:14:01 +0200\nSubject: x\n\nbody\n";
@@ -103,25 +103,8 @@ fn verify_reports_changed_missing_and_new_files() {
 #[test]
 fn hash_writes_the_same_manifest_as_scan() {
     let dir = dump();
-    let a = tempfile::tempdir().unwrap();
-    let b = tempfile::tempdir().unwrap();
-    run(leakprov()
-        .arg("scan")
-        .arg(dir.path())
-        .arg("--out")
-        .arg(a.path())
-        .arg("-q"));
-    let hashed = run(leakprov()
-        .arg("hash")
-        .arg(dir.path())
-        .arg("--out")
-        .arg(b.path())
-        .arg("-q"));
-    assert_eq!(hashed.status.code(), Some(0));
-    assert_eq!(
-        fs::read(a.path().join("manifest.sha256")).unwrap(),
-        fs::read(b.path().join("manifest.sha256")).unwrap()
-    );
+    let (scanned, hashed) = scan_and_hash_manifests(dir.path());
+    assert_eq!(scanned, hashed);
     let (_, report) = scan_json(dir.path(), &[]);
     assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
     let inside = run(leakprov()
@@ -152,36 +135,13 @@ fn escaped_names_take_their_place_in_the_manifest() {
         let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
         fs::write(path, format!("file {i}\n")).unwrap();
     }
-    let a = tempfile::tempdir().unwrap();
-    let b = tempfile::tempdir().unwrap();
-    run(leakprov()
-        .arg("scan")
-        .arg(dir.path())
-        .arg("--out")
-        .arg(a.path())
-        .arg("-q"));
-    run(leakprov()
-        .arg("hash")
-        .arg(dir.path())
-        .arg("--out")
-        .arg(b.path())
-        .arg("-q"));
-    let scanned = fs::read(a.path().join("manifest.sha256")).unwrap();
-    assert_eq!(scanned, fs::read(b.path().join("manifest.sha256")).unwrap());
+    let (scanned, hashed) = scan_and_hash_manifests(dir.path());
+    assert_eq!(scanned, hashed);
     assert_eq!(scanned.iter().filter(|&&c| c == b'\n').count(), names.len());
-    if let Ok(check) = std::process::Command::new("sha256sum")
-        .arg("-c")
-        .arg("--quiet")
-        .arg(a.path().join("manifest.sha256"))
-        .current_dir(dir.path())
-        .output()
-    {
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
-    }
+    let out = tempfile::tempdir().unwrap();
+    let manifest = out.path().join("manifest.sha256");
+    fs::write(&manifest, &scanned).unwrap();
+    assert_sha256sum_accepts(&manifest, dir.path());
 }
 
 #[test]

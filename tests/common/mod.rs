@@ -69,3 +69,42 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The manifests `leakprov scan` and `leakprov hash` write for `dump`, in
+/// that order (`hash` must exit 0).
+pub fn scan_and_hash_manifests(dump: &Path) -> (Vec<u8>, Vec<u8>) {
+    let [a, b] = [(); 2].map(|_| tempfile::tempdir().unwrap());
+    run(leakprov()
+        .arg("scan")
+        .arg(dump)
+        .arg("--out")
+        .arg(a.path())
+        .arg("-q"));
+    let hashed = run(leakprov()
+        .arg("hash")
+        .arg(dump)
+        .arg("--out")
+        .arg(b.path())
+        .arg("-q"));
+    assert_eq!(hashed.status.code(), Some(0));
+    let read = |dir: &Path| std::fs::read(dir.join("manifest.sha256")).unwrap();
+    (read(a.path()), read(b.path()))
+}
+
+/// `sha256sum -c MANIFEST` run from `root` accepts every line, when
+/// coreutils is there.
+pub fn assert_sha256sum_accepts(manifest: &Path, root: &Path) {
+    if let Ok(check) = Command::new("sha256sum")
+        .arg("-c")
+        .arg("--quiet")
+        .arg(manifest)
+        .current_dir(root)
+        .output()
+    {
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}
