@@ -10,9 +10,11 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::checkpoint::signatures::Signatures;
 use crate::checkpoint::spill::SpillRef;
 use crate::parse::document::DocumentFacts;
 use crate::parse::email::{CorpusEmail, EmailFacts};
+use crate::parse::minhash::MinHash;
 
 /// What an item is, recognised by its bytes (see `sniff`), not by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -340,11 +342,17 @@ impl Item {
 
     /// Drops the facts only the report shows (and what item checks read),
     /// once the full item is journaled at `at`: a message keeps what the
-    /// corpus passes read (`mail`). The report writers read the full item back.
-    pub fn slim(&mut self, at: SpillRef) {
+    /// corpus passes read (`mail`), and MinHash signatures go to the store
+    /// when there is one. The report writers read the full item back.
+    pub fn slim(&mut self, at: SpillRef, signatures: Option<&Signatures>) {
         self.spill = Some(at);
         if let Some(mut email) = self.email.take() {
-            self.corpus_email = Some(Box::new(CorpusEmail::take(&mut email)));
+            let mut email = CorpusEmail::take(&mut email);
+            store_minhash(&mut email.minhash, signatures);
+            self.corpus_email = Some(Box::new(email));
+        }
+        if let Some(document) = self.document.as_deref_mut() {
+            store_minhash(&mut document.minhash, signatures);
         }
     }
 
@@ -387,6 +395,16 @@ impl Item {
     /// Sort key of the report: (path, locator).
     pub fn key(&self) -> (&str, &Locator) {
         (&self.path, &self.locator)
+    }
+}
+
+/// Moves a signature held in memory to the store; it stays when there is no
+/// store or the store cannot take it.
+fn store_minhash(minhash: &mut Option<MinHash>, signatures: Option<&Signatures>) {
+    if let (Some(store), Some(MinHash::Held(sig))) = (signatures, minhash.as_ref())
+        && let Some(number) = store.put(sig)
+    {
+        *minhash = Some(MinHash::Stored(number));
     }
 }
 

@@ -65,7 +65,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let total_bytes: u64 = walk.files.iter().map(|f| f.size).sum();
     // Every scan journals: the journal is where full items wait for the
     // report while the corpus passes work on slim ones (`checkpoint::spill`).
-    let (journal, mut prior, mut checkpoint_stats) = match &cfg.checkpoint {
+    let (mut journal, mut prior, mut checkpoint_stats) = match &cfg.checkpoint {
         Some(cp) => {
             let (journal, prior, stats) = checkpoint::Journal::open(cp, cfg)?;
             (Some(journal), prior, Some(stats))
@@ -124,8 +124,9 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     progress.bytes_read(file.size);
                     progress.file_done();
                     let mut output = checkpoint::FileOutput::default();
+                    let signatures = journal.as_ref().and_then(checkpoint::Journal::signatures);
                     for (mut segment, line) in segments {
-                        slim(&mut segment.0.items, line);
+                        slim(&mut segment.0.items, line, signatures);
                         append(&mut output, segment);
                     }
                     return Some(output);
@@ -149,7 +150,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                         };
                         let mut part = checked(std::mem::take(out), cfg);
                         if let Some(line) = journal.record_part(file, &part, attempt) {
-                            slim(&mut part.0.items, line);
+                            slim(&mut part.0.items, line, journal.signatures());
                             parts += 1;
                         }
                         append(&mut done, part);
@@ -176,7 +177,8 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     n => j.record_last(file, &last, attempt, n),
                 });
                 if let Some(line) = line {
-                    slim(&mut last.0.items, line);
+                    let signatures = journal.as_ref().and_then(checkpoint::Journal::signatures);
+                    slim(&mut last.0.items, line, signatures);
                 }
                 let mut output = done;
                 append(&mut output, last);
@@ -195,6 +197,9 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     });
     let gathered = gathered.into_inner().unwrap_or_else(|e| e.into_inner());
     let spill = journal.as_ref().and_then(checkpoint::Journal::spill);
+    let signatures = journal
+        .as_mut()
+        .and_then(checkpoint::Journal::take_signatures);
     drop(journal);
     if let Some(stats) = &mut checkpoint_stats {
         stats.read = fresh.load(std::sync::atomic::Ordering::Relaxed);
@@ -228,7 +233,8 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     progress.phase("corpus checks");
     let source = corpus::DumpSource { cfg };
     let build_start = std::time::Instant::now();
-    let corpus = pool.install(|| Corpus::build(&mut items, &source));
+    let corpus =
+        pool.install(|| Corpus::build(&mut items, &source).with_signatures(signatures.as_ref()));
     progress::timing("corpus indexes", build_start);
     pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
     let min = cfg.min_profile as u64;
@@ -359,14 +365,18 @@ fn append(to: &mut checkpoint::FileOutput, mut from: checkpoint::FileOutput) {
 }
 
 /// Slims a file's items once they are journaled at `line` (`Item::slim`).
-fn slim(items: &mut [item::Item], line: checkpoint::spill::Line) {
+fn slim(
+    items: &mut [item::Item],
+    line: checkpoint::spill::Line,
+    signatures: Option<&checkpoint::signatures::Signatures>,
+) {
     for (index, item) in items.iter_mut().enumerate() {
         // A line too long to refer to keeps its items whole.
         if let Some(at) = u32::try_from(index)
             .ok()
             .and_then(|index| checkpoint::spill::SpillRef::new(line, index))
         {
-            item.slim(at);
+            item.slim(at, signatures);
         }
     }
 }

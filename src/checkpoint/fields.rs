@@ -17,7 +17,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serializer};
 
 use crate::checks::CHECKS;
-use crate::parse::minhash::{HASHES, Signature};
+use crate::parse::minhash::{HASHES, MinHash, Signature};
 
 thread_local! {
     static WRITING_JOURNAL: Cell<bool> = const { Cell::new(false) };
@@ -114,17 +114,22 @@ pub mod minhash {
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
 
-    pub fn serialize<S: Serializer>(sig: &Option<Signature>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(sig: &Option<MinHash>, s: S) -> Result<S::Ok, S::Error> {
         match sig {
             None => s.serialize_none(),
-            Some(sig) => {
+            // Items are journaled before they are slim, and only a slim
+            // item's signature waits in the store.
+            Some(MinHash::Stored(_)) => Err(serde::ser::Error::custom(
+                "a MinHash signature in the store cannot be journaled",
+            )),
+            Some(MinHash::Held(sig)) => {
                 let bytes: Vec<u8> = sig.iter().flat_map(|v| v.to_le_bytes()).collect();
                 s.serialize_some(&STANDARD.encode(bytes))
             }
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Signature>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MinHash>, D::Error> {
         let Some(text) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else {
             return Ok(None);
         };
@@ -139,7 +144,7 @@ pub mod minhash {
             return Err(D::Error::custom("a MinHash signature of a partial value"));
         }
         Signature::try_from(values.into_boxed_slice())
-            .map(Some)
+            .map(|sig| Some(MinHash::Held(sig)))
             .map_err(|v| {
                 D::Error::custom(format!(
                     "a MinHash signature has {HASHES} values, not {}",

@@ -21,6 +21,7 @@
 //! temporary file for that alone.
 
 pub mod fields;
+pub mod signatures;
 pub mod spill;
 
 use std::collections::{BTreeMap, HashMap};
@@ -262,6 +263,8 @@ pub struct Journal {
     file: Mutex<Option<(File, u64)>>,
     /// A read-only handle on the same file, for `spill`.
     reader: Option<File>,
+    /// Where slim items' MinHash signatures wait (`signatures`), beside the file.
+    signatures: Option<signatures::Signatures>,
 }
 
 thread_local! {
@@ -296,6 +299,7 @@ impl Journal {
                 path,
                 file: Mutex::new(Some((file, keep))),
                 reader,
+                signatures: signatures::Signatures::in_dir(&cp.dir),
             };
             return Ok((journal, prior, stats));
         }
@@ -311,6 +315,7 @@ impl Journal {
             path,
             file: Mutex::new(Some((file, line.len() as u64))),
             reader,
+            signatures: signatures::Signatures::in_dir(&cp.dir),
         };
         Ok((journal, Prior::default(), stats))
     }
@@ -335,7 +340,18 @@ impl Journal {
             path: tmp.join("(unnamed temporary file)"),
             file: Mutex::new(Some((file, 0))),
             reader,
+            signatures: signatures::Signatures::in_dir(&tmp),
         })
+    }
+
+    /// The store of slim items' MinHash signatures, when one could be made.
+    pub fn signatures(&self) -> Option<&signatures::Signatures> {
+        self.signatures.as_ref()
+    }
+
+    /// The store, for the corpus checks once every file is read.
+    pub fn take_signatures(&mut self) -> Option<signatures::Signatures> {
+        self.signatures.take()
     }
 
     /// Reads back the items this journal holds, when it can be read.

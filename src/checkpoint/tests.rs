@@ -247,18 +247,22 @@ fn slimmed_items_read_back_in_full_from_the_journal() {
     let dump = tempfile::tempdir().unwrap();
     let cfg = config(dump.path());
     let (file, output) = worker_output(dump.path(), &cfg);
-    let journal = Journal::temporary(&cfg).expect("a temporary journal");
+    let mut journal = Journal::temporary(&cfg).expect("a temporary journal");
     // Another file's line first, so that the offset is not zero.
     journal.record(&file, &output).unwrap();
     let line = journal.record(&file, &output).unwrap();
     assert!(line.offset > 0 && line.len > 0);
     let spill = journal.spill().unwrap();
+    let signatures = journal.take_signatures().expect("a signature store");
     drop(journal);
 
     let full = output.0.items.clone();
     let mut slim = full.clone();
     for (index, item) in slim.iter_mut().enumerate() {
-        item.slim(spill::SpillRef::new(line, index as u32).unwrap());
+        item.slim(
+            spill::SpillRef::new(line, index as u32).unwrap(),
+            Some(&signatures),
+        );
     }
     assert!(
         slim.iter().all(|i| i.email.is_none()),
@@ -273,6 +277,18 @@ fn slimmed_items_read_back_in_full_from_the_journal() {
         email_full.message_id.as_deref()
     );
     assert_eq!(derived.hops as usize, email_full.received.len());
+    // The signature waits in the store, and comes back the same.
+    use crate::parse::minhash::MinHash;
+    let (Some(MinHash::Stored(number)), Some(MinHash::Held(held))) =
+        (&email.minhash, &email_full.minhash)
+    else {
+        panic!("{:?} {:?}", email.minhash, email_full.minhash)
+    };
+    let mut back = None;
+    signatures
+        .visit([*number], |_, sig| back = Some(*sig))
+        .unwrap();
+    assert_eq!(back.as_ref(), Some(&**held));
 
     // Read back one by one (report order) and by index (the page's full view).
     let mut reader = spill::Reader::new(Some(&spill));

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::finding::{Evidence, Finding, Severity};
 use crate::item::Item;
-use crate::parse::minhash::{HASHES, Signature, similarity};
+use crate::parse::minhash::{HASHES, MinHash, similarity};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -77,14 +77,15 @@ const MAX_HUNK_WORDS: usize = 25;
 const MAX_CHANGED_SHARE: f64 = 0.15;
 const MAX_WORDS: usize = 50_000;
 
-fn signature_of(item: &Item) -> Option<(&Signature, bool)> {
+/// An item's MinHash, and whether the item is a message.
+fn minhash_of(item: &Item) -> Option<(&MinHash, bool)> {
     if let Some(email) = item.mail() {
-        return email.minhash.as_ref().map(|s| (s, true));
+        return email.minhash.as_ref().map(|m| (m, true));
     }
     item.document
         .as_deref()
         .and_then(|d| d.minhash.as_ref())
-        .map(|s| (s, false))
+        .map(|m| (m, false))
 }
 
 fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
@@ -93,20 +94,27 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
     // built by sorting a flat list (a map of ~16 entries per item was the
     // costliest part of this check on large dumps), one band at a time: the
     // list of all bands held 32 bytes x 16 per item, 128 MB on 4 GB.
-    let signed: Vec<(usize, &Signature, bool)> = items
+    let mut signed: Vec<(usize, &MinHash, bool)> = items
         .iter()
         .enumerate()
-        .filter_map(|(i, item)| signature_of(item).map(|(sig, is_email)| (i, sig, is_email)))
+        .filter_map(|(i, item)| minhash_of(item).map(|(m, is_email)| (i, m, is_email)))
         .collect();
+    // In store order (those in memory first), so that each band's pass
+    // reads the signature store once, front to back.
+    signed.sort_by_key(|&(i, m, _)| match m {
+        MinHash::Held(_) => (0, 0, i),
+        MinHash::Stored(number) => (1, *number, i),
+    });
     let mut entries: Vec<(bool, u64, usize)> = Vec::with_capacity(signed.len());
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for band in 0..BANDS {
         entries.clear();
-        for &(i, sig, is_email) in &signed {
+        corpus.each_signature(signed.iter().map(|s| s.1), |k, sig| {
+            let (i, _, is_email) = signed[k];
             let mut h = DefaultHasher::new();
             sig[band * ROWS..(band + 1) * ROWS].hash(&mut h);
             entries.push((is_email, h.finish(), i));
-        }
+        });
         entries.sort_unstable();
         for bucket in entries.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
             if bucket.len() < 2 || bucket.len() > MAX_BUCKET {
@@ -119,18 +127,19 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
             }
         }
     }
+    drop((signed, entries));
     pairs.sort_unstable();
     pairs.dedup();
+    let signatures = candidate_signatures(corpus, &pairs);
     // One finding per suspect item: its most severe comparison, naming the
     // other references it was also compared with.
     // Only pairs that may be variants need their texts: not copies of one
     // another, and estimated similar enough.
     pairs.retain(|&(a, b)| {
-        let (x, y) = (&items[a], &items[b]);
-        !same_copy(x, y)
+        !same_copy(&items[a], &items[b])
             && matches!(
-                (signature_of(x), signature_of(y)),
-                (Some((sx, _)), Some((sy, _))) if similarity(sx, sy) >= MIN_SIMILARITY
+                (signatures.get(&a), signatures.get(&b)),
+                (Some(sx), Some(sy)) if similarity(sx, sy) >= MIN_SIMILARITY
             )
     });
     let texts = TextCache::read(corpus, &pairs);
@@ -142,7 +151,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
     for chunk in pairs.chunks(1024) {
         let found: Vec<Option<Finding>> = chunk
             .par_iter()
-            .map(|&(a, b)| compare_pair(corpus, &texts, a, b))
+            .map(|&(a, b)| compare_pair(corpus, &texts, &signatures, a, b))
             .collect();
         for finding in found.into_iter().flatten() {
             let key = (finding.path.clone(), finding.locator.to_string());
@@ -250,11 +259,34 @@ impl TextCache {
     }
 }
 
-fn compare_pair(corpus: &Corpus<'_>, texts: &TextCache, a: usize, b: usize) -> Option<Finding> {
+/// The signatures of the items in candidate pairs, by item.
+fn candidate_signatures(
+    corpus: &Corpus<'_>,
+    pairs: &[(usize, usize)],
+) -> HashMap<usize, Box<[u32; HASHES]>> {
+    let mut wanted: Vec<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let minhashes: Vec<(usize, &MinHash)> = wanted
+        .into_iter()
+        .filter_map(|i| Some((i, minhash_of(&corpus.items[i])?.0)))
+        .collect();
+    let mut signatures = HashMap::with_capacity(minhashes.len());
+    corpus.each_signature(minhashes.iter().map(|m| m.1), |k, sig| {
+        signatures.insert(minhashes[k].0, Box::new(*sig));
+    });
+    signatures
+}
+
+fn compare_pair(
+    corpus: &Corpus<'_>,
+    texts: &TextCache,
+    signatures: &HashMap<usize, Box<[u32; HASHES]>>,
+    a: usize,
+    b: usize,
+) -> Option<Finding> {
     let (x, y) = (&corpus.items[a], &corpus.items[b]);
-    let (sx, _) = signature_of(x)?;
-    let (sy, _) = signature_of(y)?;
-    let estimated = similarity(sx, sy);
+    let estimated = similarity(signatures.get(&a)?, signatures.get(&b)?);
     let tx = texts.get(corpus, a)?;
     let ty = texts.get(corpus, b)?;
     let wx: Vec<&str> = tx.split_whitespace().take(MAX_WORDS).collect();

@@ -66,8 +66,7 @@ fn run(corpus: &Corpus<'_>, _cfg: &Config, out: &mut Vec<Finding>) {
             }
             match (corpus.content(reference), corpus.content(other)) {
                 (Ok(a), Ok(b)) => {
-                    let list =
-                        |i: usize| corpus.items[i].mail().is_some_and(|e| e.list_id.is_some());
+                    let list = |i: usize| corpus.items[i].mail().is_some_and(|e| e.has_list_id);
                     if let Some(diff) = differences(&a, &b, list(reference), list(other)) {
                         conflicts.push((other, diff));
                     }

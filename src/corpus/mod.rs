@@ -14,9 +14,11 @@ pub mod profiles;
 
 use rayon::prelude::*;
 
+use crate::checkpoint::signatures::Signatures;
 use crate::config::Config;
 use crate::item::{Item, ItemKind};
 use crate::parse::email::{CorpusEmail, normalized_body, normalized_content};
+use crate::parse::minhash::{HASHES, MinHash};
 use crate::parse::normalize::Normalized;
 use crate::reread::item_bytes;
 
@@ -160,6 +162,8 @@ pub struct Corpus<'a> {
     /// Sender and domain fingerprints.
     pub profiles: profiles::Profiles,
     source: &'a dyn ContentSource,
+    /// Where slim items' MinHash signatures wait (`each_signature`).
+    signatures: Option<&'a Signatures>,
 }
 
 impl<'a> Corpus<'a> {
@@ -198,6 +202,49 @@ impl<'a> Corpus<'a> {
             by_message_id,
             profiles,
             source,
+            signatures: None,
+        }
+    }
+
+    /// The store the scan put slim items' MinHash signatures in.
+    pub fn with_signatures(mut self, signatures: Option<&'a Signatures>) -> Self {
+        self.signatures = signatures;
+        self
+    }
+
+    /// Calls `f(k, signature)` for the `k`-th of `minhashes`: those in memory
+    /// first, then those in the store in store order (one pass over it, a
+    /// block at a time). A signature that cannot be read back is left out:
+    /// its item is then compared with nothing, and stderr says so once.
+    pub fn each_signature<'m>(
+        &self,
+        minhashes: impl Iterator<Item = &'m MinHash>,
+        mut f: impl FnMut(usize, &[u32; HASHES]),
+    ) {
+        let mut stored: Vec<(u32, usize)> = Vec::new();
+        for (k, minhash) in minhashes.enumerate() {
+            match minhash {
+                MinHash::Held(sig) => f(k, sig),
+                MinHash::Stored(number) => stored.push((*number, k)),
+            }
+        }
+        if stored.is_empty() {
+            return;
+        }
+        if !stored.is_sorted() {
+            stored.sort_unstable();
+        }
+        let result = match self.signatures {
+            Some(store) => store.visit(stored.iter().map(|s| s.0), |j, sig| f(stored[j].1, sig)),
+            None => Err("no store to read them from".to_string()),
+        };
+        if let Err(e) = result {
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                eprintln!(
+                    "leakprov: {e}; document-variant compared the items it could read, not the others"
+                );
+            });
         }
     }
 

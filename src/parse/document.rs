@@ -83,7 +83,7 @@ pub struct DocumentFacts {
         skip_serializing_if = "crate::checkpoint::fields::journal_only",
         with = "crate::checkpoint::fields::minhash"
     )]
-    pub minhash: Option<crate::parse::minhash::Signature>,
+    pub minhash: Option<crate::parse::minhash::MinHash>,
 }
 
 /// PDF structure that tells how a file was written and edited.
@@ -255,7 +255,7 @@ pub(crate) fn analyse_in(
                     Ok(Some(text)) => {
                         let (words, signature) = crate::parse::minhash::text_signature(&text);
                         facts.text_words = Some(words as u64);
-                        facts.minhash = signature;
+                        facts.minhash = signature.map(crate::parse::minhash::MinHash::Held);
                     }
                     Ok(None) => {}
                     Err(e) => facts.text_error = Some(e),

@@ -189,7 +189,7 @@ pub struct EmailFacts {
         skip_serializing_if = "crate::checkpoint::fields::journal_only",
         with = "crate::checkpoint::fields::minhash"
     )]
-    pub minhash: Option<crate::parse::minhash::Signature>,
+    pub minhash: Option<crate::parse::minhash::MinHash>,
     /// `quote::words_hash` of the body, and of the quoted text when there is
     /// one: `quoted-text-mismatch` skips replies whose quote hashes like a
     /// parent's body (journal only, like `minhash`).
@@ -300,7 +300,9 @@ impl CorpusDate {
 ///
 /// Its own type rather than `EmailFacts` with fields emptied: the emptied
 /// fields still took about 370 bytes inline per message. The fields keep
-/// `EmailFacts`'s names and meaning, but for the date (`CorpusDate`).
+/// `EmailFacts`'s names and meaning, but for the date (`CorpusDate`), the
+/// List-Id (only whether there is one), and the MinHash (which waits in the
+/// scan's signature store once the message is slim).
 #[derive(Debug, Clone)]
 pub struct CorpusEmail {
     pub source: Source,
@@ -311,12 +313,13 @@ pub struct CorpusEmail {
     /// The Message-ID this message answers: the first In-Reply-To id, else
     /// the last References id (`Corpus::parents_of`).
     pub parent_id: Option<Box<str>>,
-    pub list_id: Option<Box<str>>,
+    /// The message has a List-Id (the corpus passes read no more of it).
+    pub has_list_id: bool,
     /// `EmailFacts::content_sha256` as 32 bytes (the hex string took 88),
     /// `None` when the facts have none (an empty string).
     pub content_sha256: Option<crate::digest::Digest>,
     pub has_quote: bool,
-    pub minhash: Option<crate::parse::minhash::Signature>,
+    pub minhash: Option<crate::parse::minhash::MinHash>,
     pub words_hash: u64,
     pub quote_words_hash: Option<u64>,
     pub quote_words: u32,
@@ -343,7 +346,7 @@ impl CorpusEmail {
             date: email.date.take().map(CorpusDate::of),
             message_id: email.message_id.take().map(String::into_boxed_str),
             parent_id,
-            list_id: email.list_id.take().map(String::into_boxed_str),
+            has_list_id: email.list_id.is_some(),
             content_sha256: crate::digest::Digest::from_hex(&email.content_sha256),
             has_quote: email.has_quote,
             minhash: email.minhash.take(),
@@ -529,7 +532,9 @@ fn facts_of(
         facts.quote_words_hash = Some(words_hash(&quote.words));
         facts.quote_words = u32::try_from(quote.words.len()).unwrap_or(0);
     }
-    facts.minhash = minhash::text_signature(&authored_text(&lines)).1;
+    facts.minhash = minhash::text_signature(&authored_text(&lines))
+        .1
+        .map(minhash::MinHash::Held);
     facts.content_sha256 = digest(
         &normalized_fields(message, &fields),
         &lines,

@@ -17,6 +17,15 @@ const MAX_WORDS: usize = 5_000;
 
 pub type Signature = Box<[u32; HASHES]>;
 
+/// An item's signature: in memory, or waiting in the scan's store
+/// (`checkpoint::signatures`) once the item is slim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MinHash {
+    Held(Signature),
+    /// Its number in the store.
+    Stored(u32),
+}
+
 /// Words for comparison: lower-cased, punctuation trimmed, digits kept.
 pub fn comparable_words(text: &str) -> Vec<String> {
     text.split_whitespace()
