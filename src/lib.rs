@@ -233,8 +233,9 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     progress.phase("corpus checks");
     let source = corpus::DumpSource { cfg };
     let build_start = std::time::Instant::now();
-    let corpus =
-        pool.install(|| Corpus::build(&mut items, &source).with_signatures(signatures.as_ref()));
+    let corpus = pool.install(|| {
+        Corpus::build_min(&mut items, &source, cfg.min_profile).with_signatures(signatures.as_ref())
+    });
     progress::timing("corpus indexes", build_start);
     pool.install(|| run_corpus_checks(&corpus, cfg, &mut findings));
     let min = cfg.min_profile as u64;

@@ -167,9 +167,20 @@ pub struct Corpus<'a> {
 }
 
 impl<'a> Corpus<'a> {
-    /// Messages not yet slimmed (no journal; tests) are given the corpus's
-    /// share of their facts here (`Item::settle`).
+    /// Every sender and domain profiled, however few its messages (tests;
+    /// a scan builds with `build_min`).
     pub fn build(items: &'a mut [Item], source: &'a dyn ContentSource) -> Self {
+        Self::build_min(items, source, 1)
+    }
+
+    /// Messages not yet slimmed (no journal; tests) are given the corpus's
+    /// share of their facts here (`Item::settle`). Senders and domains with
+    /// fewer than `min_profile` messages get no profile (`profiles::build`).
+    pub fn build_min(
+        items: &'a mut [Item],
+        source: &'a dyn ContentSource,
+        min_profile: usize,
+    ) -> Self {
         items.par_iter_mut().for_each(Item::settle);
         let items: &'a [Item] = items;
         // One index after the other, each list sized once (grown by doubling
@@ -195,7 +206,7 @@ impl<'a> Corpus<'a> {
         let mut pairs = Vec::with_capacity(ids().count());
         pairs.extend(ids());
         let by_message_id = Groups::build(pairs);
-        let profiles = profiles::build(items, &by_message_id);
+        let profiles = profiles::build(items, &by_message_id, min_profile);
         Corpus {
             items,
             by_sha256,

@@ -51,7 +51,7 @@ pub enum Source {
 }
 
 /// A name and address from From / To / Cc.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Mailbox {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -188,3 +188,66 @@ fn an_old_version_between_new_ones_is_a_deviation() {
         out[0].message
     );
 }
+
+#[test]
+fn senders_and_domains_below_the_minimum_get_no_profile_and_change_nothing() {
+    let mut items = history(&[Msg {
+        day: 170,
+        client: "outlook16",
+        offset: Some("+0300"),
+        relay: "mail.corvel-energie.fr",
+    }]);
+    // Three people who wrote once or twice, one of them from another domain.
+    for (n, from) in [
+        "Bob <bob@corvel-energie.fr>",
+        "Bob <bob@corvel-energie.fr>",
+        "carol@corvel-energie.fr",
+        "Dan <dan@elsewhere.example>",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let raw = format!(
+            "From: {from}\nTo: alice@corvel-energie.fr\nSubject: Re: Point {n}\nDate: Tue, 2 May 2017 09:14:01 +0200\nMessage-ID: <small{n}@example.fr>\n\nThanks.\n"
+        );
+        items.push(email_item_at(&format!("small{n}.eml"), &raw));
+    }
+    let cfg = Config::new(".".into());
+    assert_eq!(cfg.min_profile, 5);
+    let mut all = items.clone();
+    let every = Corpus::build(&mut all, &NoContent);
+    let mut out_every = Vec::new();
+    run(&every, &cfg, &mut out_every);
+    let mut some = items.clone();
+    let profiled = Corpus::build_min(&mut some, &NoContent, cfg.min_profile);
+    let mut out_profiled = Vec::new();
+    run(&profiled, &cfg, &mut out_profiled);
+
+    let keys = |p: &std::collections::BTreeMap<String, crate::corpus::profiles::Profile>| {
+        p.keys().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&every.profiles.senders),
+        [
+            "alice@corvel-energie.fr",
+            "bob@corvel-energie.fr",
+            "carol@corvel-energie.fr",
+            "dan@elsewhere.example"
+        ]
+    );
+    assert_eq!(
+        keys(&profiled.profiles.senders),
+        ["alice@corvel-energie.fr"]
+    );
+    assert_eq!(keys(&profiled.profiles.domains), ["corvel-energie.fr"]);
+    // The domain profile still counts the small senders' messages.
+    assert_eq!(
+        profiled.profiles.domains["corvel-energie.fr"].messages,
+        every.profiles.domains["corvel-energie.fr"].messages
+    );
+    assert_eq!(out_profiled.len(), 1);
+    assert_eq!(
+        serde_json::to_value(&out_profiled).unwrap(),
+        serde_json::to_value(&out_every).unwrap()
+    );
+}
