@@ -467,6 +467,13 @@ mod tests {
             "{}",
             std::mem::size_of::<crate::parse::email::CorpusEmail>()
         );
+        // Documents stay whole in memory: their rare parts (PDF structure,
+        // EXIF, the last printed time) are boxed (960 bytes inline before).
+        assert!(
+            std::mem::size_of::<DocumentFacts>() <= 640,
+            "{}",
+            std::mem::size_of::<DocumentFacts>()
+        );
     }
 
     #[test]

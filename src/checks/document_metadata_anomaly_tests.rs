@@ -254,7 +254,7 @@ fn a_pdf_updated_by_another_producer_is_weak() {
     item.sha256 = Some(crate::digest::Digest::of(b"pdf"));
     let mut f = DocumentFacts::new("pdf");
     f.creator = Some("Alice Martin".into());
-    f.pdf = Some(crate::parse::document::PdfFacts {
+    f.pdf = Some(Box::new(crate::parse::document::PdfFacts {
         incremental_updates: 1,
         revisions: vec![
             crate::parse::document::PdfRevision {
@@ -267,7 +267,7 @@ fn a_pdf_updated_by_another_producer_is_weak() {
             },
         ],
         ..Default::default()
-    });
+    }));
     item.document = Some(Box::new(f));
     items.push(item);
     let out = run_on(items);

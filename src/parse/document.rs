@@ -56,8 +56,10 @@ pub struct DocumentFacts {
     pub created: Option<DocTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<DocTime>,
+    /// Boxed, like `pdf` and `exif`: rarely there, and documents stay whole
+    /// in memory until the report is written (960 bytes inline, 616 now).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_printed: Option<DocTime>,
+    pub last_printed: Option<Box<DocTime>>,
     /// OOXML cp:revision, OLE RevNumber.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
@@ -68,9 +70,9 @@ pub struct DocumentFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pdf: Option<PdfFacts>,
+    pub pdf: Option<Box<PdfFacts>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exif: Option<ExifFacts>,
+    pub exif: Option<Box<ExifFacts>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<ArchiveFacts>,
     /// Words of text extracted (docx, xlsx, pptx, ODF, PDF), for near-duplicate detection.

@@ -49,7 +49,7 @@ pub fn extract(bytes: &[u8], _limits: &DocLimits) -> Result<Option<DocumentFacts
     doc.modified =
         text(Tag::DateTime).map(|t| DocTime::parse_exif(&t, text(Tag::OffsetTime).as_deref()));
     doc.creator = text(Tag::Artist);
-    doc.exif = Some(facts);
+    doc.exif = Some(Box::new(facts));
     Ok(Some(doc))
 }
 

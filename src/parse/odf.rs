@@ -31,7 +31,7 @@ pub fn extract(bytes: &[u8], limits: &DocLimits) -> Result<DocumentFacts, String
     facts.application = get("generator");
     facts.created = get("creation-date").map(|t| DocTime::parse_iso(&t));
     facts.modified = get("date").map(|t| DocTime::parse_iso(&t));
-    facts.last_printed = get("print-date").map(|t| DocTime::parse_iso(&t));
+    facts.last_printed = get("print-date").map(|t| Box::new(DocTime::parse_iso(&t)));
     facts.editing_cycles = get("editing-cycles");
     facts.total_time = get("editing-duration");
     facts.template = first(&f, "meta/template/@href").and_then(clean);

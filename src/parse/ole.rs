@@ -91,7 +91,7 @@ pub fn extract(bytes: &[u8], limits: &DocLimits) -> Result<DocumentFacts, String
                 PIDSI_APPNAME => facts.application = text(),
                 PIDSI_CREATE_DTM => facts.created = time(),
                 PIDSI_LASTSAVE_DTM => facts.modified = time(),
-                PIDSI_LASTPRINTED => facts.last_printed = time(),
+                PIDSI_LASTPRINTED => facts.last_printed = time().map(Box::new),
                 // A duration, not a date: 100 ns ticks, written here in minutes like OOXML TotalTime.
                 PIDSI_EDITTIME => {
                     if let Value::FileTime(t) = value {

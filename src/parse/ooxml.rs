@@ -35,7 +35,7 @@ pub fn extract(bytes: &[u8], limits: &DocLimits) -> Result<DocumentFacts, String
         facts.revision = get("revision");
         facts.created = get("created").map(|t| DocTime::parse_iso(&t));
         facts.modified = get("modified").map(|t| DocTime::parse_iso(&t));
-        facts.last_printed = get("lastPrinted").map(|t| DocTime::parse_iso(&t));
+        facts.last_printed = get("lastPrinted").map(|t| Box::new(DocTime::parse_iso(&t)));
     }
     if let Some(app) = app {
         let f = fields(&decode(&app)).map_err(|e| format!("docProps/app.xml: {e}"))?;

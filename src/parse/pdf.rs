@@ -140,7 +140,7 @@ pub fn extract(bytes: &[u8], limits: &DocLimits) -> Result<DocumentFacts, String
         });
     }
     pdf.xmp(&mut facts, &mut pdf_facts)?;
-    facts.pdf = Some(pdf_facts);
+    facts.pdf = Some(Box::new(pdf_facts));
     Ok(facts)
 }
 
