@@ -201,7 +201,7 @@ impl<'a> DocumentIndex<'a> {
 /// message took about 500 bytes a sender (100 MB for 200,000 senders).
 pub struct Senders {
     /// Every token of the forms, with its number.
-    tokens: BTreeMap<Box<str>, u32>,
+    numbers: BTreeMap<Box<str>, u32>,
     /// Token sets of display names and address local parts, as their
     /// tokens' numbers, ascending; no two alike.
     forms: Vec<Box<[u32]>>,
@@ -267,7 +267,7 @@ impl Senders {
         handles.sort_unstable();
         handles.dedup();
         Senders {
-            tokens: numbers,
+            numbers,
             forms,
             handles,
         }
@@ -292,7 +292,7 @@ impl Senders {
         // A word no sender's form has: no form holds them all.
         let Some(mut ids) = words
             .iter()
-            .map(|w| self.tokens.get(w.as_str()).copied())
+            .map(|w| self.numbers.get(w.as_str()).copied())
             .collect::<Option<Vec<u32>>>()
         else {
             return false;

@@ -463,7 +463,8 @@ pub struct Cluster {
     pub features: BTreeMap<&'static str, Tally>,
 }
 
-/// Profiles of every sender and every sending domain.
+/// Profiles of the senders and sending domains with at least `--min-profile`
+/// messages (`build`).
 #[derive(Debug, Default)]
 pub struct Profiles {
     pub senders: BTreeMap<String, Profile>,
