@@ -97,6 +97,8 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
         .build()
         .context("cannot start the worker threads")?;
     let on_bytes = |n: u64| progress.bytes_read(n);
+    // Where slimmed items' MinHash signatures go (`Item::slim`).
+    let signatures = journal.as_ref().and_then(checkpoint::Journal::signatures);
     // One list for every file's items, sized for one item a file, as most
     // files give: a million files fill it without moving it.
     let gathered = std::sync::Mutex::new(Gathered {
@@ -124,7 +126,6 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     progress.bytes_read(file.size);
                     progress.file_done();
                     let mut output = checkpoint::FileOutput::default();
-                    let signatures = journal.as_ref().and_then(checkpoint::Journal::signatures);
                     for (mut segment, line) in segments {
                         slim(&mut segment.0.items, line, signatures);
                         append(&mut output, segment);
@@ -150,7 +151,7 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                         };
                         let mut part = checked(std::mem::take(out), cfg);
                         if let Some(line) = journal.record_part(file, &part, attempt) {
-                            slim(&mut part.0.items, line, journal.signatures());
+                            slim(&mut part.0.items, line, signatures);
                             parts += 1;
                         }
                         append(&mut done, part);
@@ -177,7 +178,6 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                     n => j.record_last(file, &last, attempt, n),
                 });
                 if let Some(line) = line {
-                    let signatures = journal.as_ref().and_then(checkpoint::Journal::signatures);
                     slim(&mut last.0.items, line, signatures);
                 }
                 let mut output = done;

@@ -263,7 +263,7 @@ impl TextCache {
 fn candidate_signatures(
     corpus: &Corpus<'_>,
     pairs: &[(usize, usize)],
-) -> HashMap<usize, Box<[u32; HASHES]>> {
+) -> HashMap<usize, [u32; HASHES]> {
     let mut wanted: Vec<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -273,7 +273,7 @@ fn candidate_signatures(
         .collect();
     let mut signatures = HashMap::with_capacity(minhashes.len());
     corpus.each_signature(minhashes.iter().map(|m| m.1), |k, sig| {
-        signatures.insert(minhashes[k].0, Box::new(*sig));
+        signatures.insert(minhashes[k].0, *sig);
     });
     signatures
 }
@@ -281,7 +281,7 @@ fn candidate_signatures(
 fn compare_pair(
     corpus: &Corpus<'_>,
     texts: &TextCache,
-    signatures: &HashMap<usize, Box<[u32; HASHES]>>,
+    signatures: &HashMap<usize, [u32; HASHES]>,
     a: usize,
     b: usize,
 ) -> Option<Finding> {
