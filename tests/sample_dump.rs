@@ -165,3 +165,23 @@ fn the_sample_inventory_is_complete() {
             .any(|i| i["filename"].as_str().is_some_and(|f| f.ends_with(".xlsx")))
     );
 }
+
+/// report.json copies slimmed items from the journal as text
+/// (`report::json`): the bytes must be exactly what serde's pretty printer
+/// writes for the whole report, and no journal-only fact (keys with `~`) leaks.
+#[test]
+fn report_json_is_what_serde_writes_for_the_whole_report() {
+    let (root, _) = sample();
+    let cfg = leakprov::config::Config::new(root.join("corvel-leak"));
+    let report = leakprov::scan(&cfg, &leakprov::progress::Progress::new(false)).unwrap();
+    assert!(
+        report.items.iter().filter(|i| i.spill.is_some()).count() > 100,
+        "most items wait in the journal"
+    );
+    let mut written = Vec::new();
+    report.write_json(&mut written).unwrap();
+    let mut serde = serde_json::to_vec_pretty(&report).unwrap();
+    serde.push(b'\n');
+    assert!(written == serde, "report.json differs from serde's output");
+    assert!(!written.windows(2).any(|w| w == b"\"~"));
+}

@@ -4,8 +4,11 @@
 //! out (MinHash signatures, parsed dates, the raw DKIM line), and labels held
 //! as `&'static str` (check ids, DKIM results, document formats), which serde
 //! cannot borrow from a journal that is read and dropped. Fields of the first
-//! kind carry `#[serde(default, skip_serializing_if = "journal_only")]`: the
-//! report skips them, a journal line (written under `in_journal`) keeps them.
+//! kind carry `#[serde(rename = "~name", default, skip_serializing_if = "journal_only")]`:
+//! the report skips them, a journal line (written under `in_journal`) keeps
+//! them, under a key starting with `~` that no report key has, so that
+//! report.json can copy an item's journal text and leave them out
+//! (`report::json`; a test holds every such field to the rule).
 //! Fields of the second kind are read back through `static_str` and friends,
 //! which map each label to one shared `&'static str`.
 

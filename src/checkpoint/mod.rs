@@ -22,6 +22,7 @@
 
 pub mod fields;
 pub mod signatures;
+pub mod skim;
 pub mod spill;
 
 use std::collections::{BTreeMap, HashMap};

@@ -126,6 +126,32 @@ impl Spill {
             (None, Ok(())) => Ok(()),
         }
     }
+
+    /// Calls `f` with each item's text in the journal line `line` (`skim`),
+    /// in journal order, until `f` says `Stop`.
+    pub fn for_each_text(
+        &self,
+        line: Line,
+        f: impl FnMut(u32, &[u8]) -> Result<Flow, String>,
+    ) -> Result<(), String> {
+        let mut kept = Vec::new();
+        if line.len > STREAM_OVER {
+            let at = At {
+                file: &self.file,
+                pos: line.offset,
+                end: line.offset + line.len,
+            };
+            let reader = std::io::BufReader::with_capacity(1 << 20, at);
+            super::skim::line_items(reader, &mut kept, f)
+        } else {
+            let len = usize::try_from(line.len).map_err(|_| "journal line too long")?;
+            let mut buf = vec![0; len];
+            self.file
+                .read_exact_at(&mut buf, line.offset)
+                .map_err(|e| format!("cannot read the journal back: {e}"))?;
+            super::skim::line_items(&buf[..], &mut kept, f)
+        }
+    }
 }
 
 /// Whether `Spill::for_each_item` goes on to the next item.
@@ -278,6 +304,14 @@ impl<E: serde::ser::Error> StreamError<E> {
     }
 }
 
+/// An item as the report writers receive it: whole, or as the text of its
+/// journal entry (`for_each_text`), which holds journal-only facts too
+/// (their keys start with `~`: `fields::journal_only`).
+pub enum Form<'a> {
+    Whole(&'a Item),
+    Text(&'a [u8]),
+}
+
 /// Calls `f` with the full form of every item of `items`, in order. A run of
 /// items from one journal line that is in journal order (the usual case:
 /// a file's items are written in report order) is streamed from the line,
@@ -287,11 +321,33 @@ pub fn for_each_full<E>(
     items: &[Item],
     mut f: impl FnMut(&Item) -> Result<(), E>,
 ) -> Result<(), StreamError<E>> {
+    walk(spill, items, false, &mut |form| match form {
+        Form::Whole(item) => f(item),
+        Form::Text(_) => unreachable!("only for_each_text asks for journal text"),
+    })
+}
+
+/// As `for_each_full`, but a slimmed item streamed from its journal line
+/// comes as its text, not parsed (report.json copies it: `report::json`).
+pub fn for_each_text<E>(
+    spill: Option<&Spill>,
+    items: &[Item],
+    mut f: impl FnMut(Form<'_>) -> Result<(), E>,
+) -> Result<(), StreamError<E>> {
+    walk(spill, items, true, &mut f)
+}
+
+fn walk<E>(
+    spill: Option<&Spill>,
+    items: &[Item],
+    text: bool,
+    f: &mut dyn FnMut(Form<'_>) -> Result<(), E>,
+) -> Result<(), StreamError<E>> {
     let mut reader = Reader::new(spill);
     let mut i = 0;
     while i < items.len() {
         let (Some(at), Some(spill)) = (items[i].spill, spill) else {
-            f(&items[i]).map_err(StreamError::Sink)?;
+            f(Form::Whole(&items[i])).map_err(StreamError::Sink)?;
             i += 1;
             continue;
         };
@@ -310,13 +366,13 @@ pub fn for_each_full<E>(
         if in_order {
             let mut sink_failed = None;
             let mut seen = 0;
-            let streamed = spill.for_each_item(at.line(), |index, full| {
+            let mut each = |index: u32, form: Form<'_>| {
                 let index = index as usize;
                 if index < first {
                     return Ok(Flow::More);
                 }
                 seen += 1;
-                f(&full).map_err(|e| {
+                f(form).map_err(|e| {
                     sink_failed = Some(e);
                     "the report could not be written".to_string()
                 })?;
@@ -325,7 +381,12 @@ pub fn for_each_full<E>(
                 } else {
                     Flow::More
                 })
-            });
+            };
+            let streamed = if text {
+                spill.for_each_text(at.line(), |index, t| each(index, Form::Text(t)))
+            } else {
+                spill.for_each_item(at.line(), |index, full| each(index, Form::Whole(&full)))
+            };
             if let Some(e) = sink_failed {
                 return Err(StreamError::Sink(e));
             }
@@ -339,7 +400,7 @@ pub fn for_each_full<E>(
         } else {
             for item in &items[i..i + run] {
                 let full = reader.full(item).map_err(StreamError::Spill)?;
-                f(&full).map_err(StreamError::Sink)?;
+                f(Form::Whole(&full)).map_err(StreamError::Sink)?;
             }
         }
         i += run;

@@ -130,10 +130,14 @@ fn the_report_never_shows_journal_only_facts() {
     let (_, output) = worker_output(dump.path(), &cfg);
     let report = report_json(&output);
     let journal = journal_json(&output);
-    for hidden in ["\"minhash\"", "\"parsed\"", "\"instant\"", "\"line\""] {
-        assert!(!report.contains(hidden), "{hidden} in the report");
-        assert!(journal.contains(hidden), "{hidden} not in the journal");
+    for hidden in ["minhash", "parsed", "instant", "line"] {
+        assert!(!report.contains(&format!("\"{hidden}\"")), "{hidden} in the report");
+        assert!(
+            journal.contains(&format!("\"~{hidden}\"")),
+            "{hidden} not in the journal"
+        );
     }
+    assert!(!report.contains("\"~"));
     // The flag is per serialisation: the next report is plain again.
     assert_eq!(report_json(&output), report);
 }
@@ -343,4 +347,99 @@ fn a_spill_reference_is_compact_and_refuses_lines_it_cannot_hold() {
     assert_eq!(spill::SpillRef::new(huge, 0), None);
     let empty = spill::Line { offset: 9, len: 0 };
     assert_eq!(spill::SpillRef::new(empty, 0), None);
+}
+
+/// report.json copies slimmed items from their journal text (`for_each_text`,
+/// `report::json::reindent`): what it writes must be what serialising the
+/// full item writes, for a line read at once and for one streamed (> 1 MB).
+#[test]
+fn journal_text_reindented_is_the_report_form_of_each_item() {
+    let dump = tempfile::tempdir().unwrap();
+    let cfg = config(dump.path());
+    std::fs::create_dir_all(dump.path().join("mail")).unwrap();
+    // An mbox of the signed message with its docx, often enough for a line
+    // over the streaming threshold.
+    let mut mbox = String::new();
+    for n in 0..400 {
+        mbox.push_str("From alice@example.org Tue May  2 09:15:00 2017\n");
+        mbox.push_str(&message().replace("<a1@example.org>", &format!("<a{n}@example.org>")));
+        mbox.push('\n');
+    }
+    std::fs::write(dump.path().join("mail/big.mbox"), mbox).unwrap();
+    let (small_file, small) = worker_output(dump.path(), &cfg);
+    let walk = crate::walk::walk(dump.path());
+    let big_file = walk
+        .files
+        .iter()
+        .find(|f| f.path.ends_with(".mbox"))
+        .unwrap();
+    let big = (crate::read::read_file(big_file, &cfg, &|_| {}), Vec::new());
+    let journal = Journal::temporary(&cfg).expect("a temporary journal");
+    let small_line = journal.record(&small_file, &small).unwrap();
+    let big_line = journal.record(big_file, &big).unwrap();
+    assert!(big_line.len > 1 << 20, "{}", big_line.len);
+    let spill = journal.spill().unwrap();
+    for (line, output) in [(small_line, &small), (big_line, &big)] {
+        let full = &output.0.items;
+        assert!(full.len() > 1);
+        let mut slim = full.clone();
+        for (index, item) in slim.iter_mut().enumerate() {
+            item.slim(spill::SpillRef::new(line, index as u32).unwrap(), None);
+        }
+        // The first item stays whole, as documents and unslimmed items do.
+        slim[0] = full[0].clone();
+        let mut texts = 0;
+        let mut hidden = 0;
+        let mut n = 0;
+        let result: Result<(), spill::StreamError<std::io::Error>> =
+            spill::for_each_text(Some(&spill), &slim, |form| {
+                let want = serde_json::to_string_pretty(&full[n]).unwrap();
+                let got = match form {
+                    spill::Form::Whole(item) => serde_json::to_string_pretty(item).unwrap(),
+                    spill::Form::Text(text) => {
+                        texts += 1;
+                        hidden += usize::from(text.windows(2).any(|w| w == b"\"~"));
+                        let mut out = Vec::new();
+                        crate::report::json::reindent(text, 0, &mut out)?;
+                        String::from_utf8(out).unwrap()
+                    }
+                };
+                assert_eq!(got, want, "item {n}");
+                n += 1;
+                Ok(())
+            });
+        assert!(result.is_ok());
+        assert_eq!((n, texts), (full.len(), full.len() - 1));
+        assert!(hidden > 0, "texts with journal-only facts");
+    }
+}
+
+/// Journal-only facts are named with a leading `~` in the journal, which is
+/// how report.json's copy leaves them out (`report::json::reindent`); no
+/// report key starts with one.
+#[test]
+fn journal_only_facts_have_keys_starting_with_a_tilde() {
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for (n, attribute) in text.split("#[serde(").enumerate().skip(1) {
+            let attribute = attribute.split(")]").next().unwrap_or_default();
+            if attribute
+                .contains("skip_serializing_if = \"crate::checkpoint::fields::journal_only\"")
+            {
+                seen += 1;
+                assert!(
+                    attribute.contains("rename = \"~"),
+                    "{}: attribute {n}: a journal-only field needs `rename = \"~name\"`",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    assert!(seen >= 11, "{seen}");
 }

@@ -79,7 +79,10 @@ pub struct DkimFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_without_trailing_lines: Option<TrailingCut>,
     /// The raw header line, for evidence.
-    #[serde(skip_serializing_if = "crate::checkpoint::fields::journal_only")]
+    #[serde(
+        rename = "~line",
+        skip_serializing_if = "crate::checkpoint::fields::journal_only"
+    )]
     pub line: String,
 }
 

@@ -24,12 +24,14 @@ pub struct DocTime {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub zoneless: bool,
     #[serde(
+        rename = "~instant",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]
     pub instant: Option<DateTime<Utc>>,
     /// The wall-clock reading (in the value's own zone, or of unknown zone).
     #[serde(
+        rename = "~wall",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]

@@ -82,6 +82,7 @@ pub struct DocumentFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_error: Option<String>,
     #[serde(
+        rename = "~minhash",
         skip_serializing_if = "crate::checkpoint::fields::journal_only",
         with = "crate::checkpoint::fields::minhash"
     )]

@@ -139,6 +139,7 @@ pub struct DateFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(
+        rename = "~parsed",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]
@@ -183,6 +184,7 @@ pub struct Hop {
     pub timestamp_raw: Option<String>,
     pub timestamp: Option<String>,
     #[serde(
+        rename = "~parsed",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]
@@ -252,6 +254,7 @@ pub struct EmailFacts {
     pub fingerprint: std::collections::BTreeMap<&'static str, String>,
     /// MinHash of the text the author wrote (quotes left out), for `document-variant`.
     #[serde(
+        rename = "~minhash",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only",
         with = "crate::checkpoint::fields::minhash"
@@ -261,11 +264,13 @@ pub struct EmailFacts {
     /// one: `quoted-text-mismatch` skips replies whose quote hashes like a
     /// parent's body (journal only, like `minhash`).
     #[serde(
+        rename = "~words_hash",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]
     pub words_hash: u64,
     #[serde(
+        rename = "~quote_words_hash",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]
@@ -274,6 +279,7 @@ pub struct EmailFacts {
     /// written before this field): a quote that hashes like the parent's first
     /// `quote_words` words is a prefix of it, and needs no comparison.
     #[serde(
+        rename = "~quote_words",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]
@@ -282,6 +288,7 @@ pub struct EmailFacts {
     /// line), when it has one: replies usually quote a message without its
     /// signature (journal only, like `words_hash`).
     #[serde(
+        rename = "~unsigned_words_hash",
         default,
         skip_serializing_if = "crate::checkpoint::fields::journal_only"
     )]

@@ -5,6 +5,7 @@
 
 pub mod documents;
 pub mod html;
+pub mod json;
 pub mod manifest;
 
 use std::collections::BTreeMap;
@@ -12,7 +13,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::checkpoint::spill::{Spill, StreamError, for_each_full};
+use crate::checkpoint::spill::{Form, Spill, StreamError, for_each_full, for_each_text};
 use crate::corpus::profiles::Profile;
 use crate::error::ItemError;
 use crate::finding::{Finding, Severity};
@@ -69,6 +70,14 @@ impl Items {
         f: impl FnMut(&Item) -> Result<(), E>,
     ) -> Result<(), StreamError<E>> {
         for_each_full(self.spill.as_ref(), &self.list, f)
+    }
+
+    /// As `for_each_full`, with slimmed items as their journal text (`report::json`).
+    pub fn for_each_text<E>(
+        &self,
+        f: impl FnMut(Form<'_>) -> Result<(), E>,
+    ) -> Result<(), StreamError<E>> {
+        for_each_text(self.spill.as_ref(), &self.list, f)
     }
 }
 
@@ -149,9 +158,10 @@ impl Report {
         self.findings.iter().map(|f| f.severity).max()
     }
 
+    /// report.json: the bytes `serde_json::to_writer_pretty(self)` and a
+    /// newline give, with slimmed items copied from the journal (`json`).
     pub fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *w, self)?;
-        w.write_all(b"\n")
+        json::write(self, w)
     }
 
     /// One finding per line, in report order.
