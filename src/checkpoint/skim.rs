@@ -184,47 +184,64 @@ impl<R: BufRead> Cursor<'_, R> {
         }
     }
 
-    /// One value of any kind, nested ones included.
+    /// One value of any kind, nested ones included, a buffer's run at a time.
     fn value(&mut self) -> Result<(), String> {
         let mut depth = 0usize;
         loop {
-            match self.peek()? {
-                b'"' => self.string()?,
-                b'{' | b'[' => {
-                    depth += 1;
-                    if depth > MAX_DEPTH {
-                        return Err("cannot read the journal back: nested too deep".into());
-                    }
-                    self.bump();
-                }
-                b'}' | b']' => {
-                    if depth == 0 {
-                        return Err(unexpected(self.peek()?));
-                    }
-                    depth -= 1;
-                    self.bump();
-                }
-                b',' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => return Ok(()),
-                _ => self.bump(),
+            let buf = self
+                .r
+                .fill_buf()
+                .map_err(|e| format!("cannot read the journal back: {e}"))?;
+            if buf.is_empty() {
+                return Err("cannot read the journal back: the line ends early".into());
             }
-            if depth == 0 && !self.at_scalar()? {
+            let (mut i, mut done, mut string) = (0, false, false);
+            while i < buf.len() {
+                match buf[i] {
+                    b'"' => {
+                        string = true;
+                        break;
+                    }
+                    b'{' | b'[' => {
+                        depth += 1;
+                        if depth > MAX_DEPTH {
+                            return Err("cannot read the journal back: nested too deep".into());
+                        }
+                    }
+                    b'}' | b']' if depth == 0 => {
+                        done = true;
+                        break;
+                    }
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            i += 1;
+                            done = true;
+                            break;
+                        }
+                    }
+                    b',' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => {
+                        done = true;
+                        break;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            if self.keep {
+                self.kept.extend_from_slice(&buf[..i]);
+            }
+            self.r.consume(i);
+            if done {
                 return Ok(());
             }
+            if string {
+                self.string()?;
+                if depth == 0 {
+                    return Ok(());
+                }
+            }
         }
-    }
-
-    /// Whether the next byte goes on a number or literal being read.
-    fn at_scalar(&mut self) -> Result<bool, String> {
-        let buf = self
-            .r
-            .fill_buf()
-            .map_err(|e| format!("cannot read the journal back: {e}"))?;
-        Ok(buf.first().is_some_and(|b| {
-            !matches!(
-                b,
-                b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'['
-            )
-        }))
     }
 }
 

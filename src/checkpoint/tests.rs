@@ -131,7 +131,10 @@ fn the_report_never_shows_journal_only_facts() {
     let report = report_json(&output);
     let journal = journal_json(&output);
     for hidden in ["minhash", "parsed", "instant", "line"] {
-        assert!(!report.contains(&format!("\"{hidden}\"")), "{hidden} in the report");
+        assert!(
+            !report.contains(&format!("\"{hidden}\"")),
+            "{hidden} in the report"
+        );
         assert!(
             journal.contains(&format!("\"~{hidden}\"")),
             "{hidden} not in the journal"

@@ -9,6 +9,7 @@
 //! The header (chain of custody and counts) is rendered here, so that it reads
 //! even without script; every dump string in it goes through `esc`.
 
+mod look;
 mod page;
 mod pick;
 pub mod score;

@@ -13,13 +13,13 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::look::{DkimLook, EmailLook, ItemLook};
 use super::pick::pick;
 pub use super::score::{Ranked, rank};
 use super::shape::{client_family, form, message_id_domain};
-use crate::checkpoint::spill::StreamError;
+use crate::checkpoint::spill::{Form, StreamError};
 use crate::checks::CHECKS;
 use crate::item::Item;
-use crate::parse::dkim_facts::DkimFacts;
 use crate::parse::email::{EmailFacts, Mailbox, Source};
 use crate::report::{Report, ScanInfo, Summary, Tool};
 
@@ -92,14 +92,30 @@ impl Serialize for ItemsView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.report.items.len() + self.stubs.len()))?;
+        use serde::ser::Error as _;
         let mut strings = self.strings.borrow_mut();
         let mut index = 0;
+        // Slimmed items come as journal text: only what the list shows is
+        // read (`look`), unless the page embeds every fact of the item.
         self.report
             .items
-            .for_each_full(|item| {
-                let view = item_view(item, self.full.contains(&index), &mut strings);
+            .for_each_text(|form| {
+                let full = self.full.contains(&index);
                 index += 1;
-                seq.serialize_element(&view)
+                let read;
+                let (look, item) = match form {
+                    Form::Whole(item) => (ItemLook::of(item), Some(item)),
+                    Form::Text(text) if full => {
+                        read = serde_json::from_slice::<Item>(text).map_err(S::Error::custom)?;
+                        (ItemLook::of(&read), Some(&read))
+                    }
+                    Form::Text(text) => (
+                        serde_json::from_slice::<ItemLook>(text).map_err(S::Error::custom)?,
+                        None,
+                    ),
+                };
+                let facts = item.filter(|_| full).and_then(|i| i.email.as_deref());
+                seq.serialize_element(&item_view(&look, facts, &mut strings))
             })
             .map_err(StreamError::into_ser)?;
         for stub in &self.stubs {
@@ -187,7 +203,7 @@ struct ItemView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     lt: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    sp: Option<&'static str>,
+    sp: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     e: Option<EmailView<'a>>,
     /// Document metadata (`item.document`), when the report has it.
@@ -255,8 +271,8 @@ struct DkimView<'a> {
     d: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     s: Option<&'a str>,
-    bh: &'static str,
-    sig: &'static str,
+    bh: &'a str,
+    sig: &'a str,
     /// why it failed or could not be checked
     #[serde(skip_serializing_if = "Option::is_none")]
     why: Option<Cow<'a, str>>,
@@ -303,12 +319,12 @@ fn mailbox(m: &Mailbox) -> Cow<'_, str> {
     }
 }
 
-fn dkim_view(d: &DkimFacts) -> DkimView<'_> {
+fn dkim_view(d: &DkimLook) -> DkimView<'_> {
     DkimView {
         d: d.d.as_deref(),
         s: d.s.as_deref(),
-        bh: d.body_hash,
-        sig: d.signature,
+        bh: &d.body_hash,
+        sig: &d.signature,
         why: d.detail.as_deref().map(cap),
     }
 }
@@ -322,9 +338,13 @@ fn source_name(source: Source) -> String {
     }
 }
 
-/// `full`: with every fact of the message (`email` is the full item's,
-/// read back from the journal).
-fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> EmailView<'a> {
+/// `facts`: every fact of the message, when the page embeds them (read
+/// back from the journal).
+fn email_view<'a>(
+    email: &'a EmailLook,
+    facts: Option<&'a EmailFacts>,
+    strings: &mut Strings,
+) -> EmailView<'a> {
     let client = email
         .x_mailer
         .as_deref()
@@ -356,7 +376,7 @@ fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> E
             .map(|o| strings.add(o)),
         de: email.date.as_ref().and_then(|d| d.error.as_deref()),
         m: message_id.map(cap),
-        r: email.in_reply_to.first().map(|s| cap(s)),
+        r: email.in_reply_to.as_deref().map(cap),
         cf: client.as_deref().map(|c| strings.add(&client_family(c))),
         cl: client.as_deref().map(|c| strings.add(c)),
         md: message_id
@@ -371,12 +391,12 @@ fn email_view<'a>(email: &'a EmailFacts, full: bool, strings: &mut Strings) -> E
             .map(|b| strings.add(&form(b))),
         dk: email.dkim.iter().map(dkim_view).collect(),
         fp: fingerprint(email, strings),
-        x: full.then_some(email),
+        x: facts,
     }
 }
 
-/// `email.fingerprint` (the page reads full items: `Items::for_each_full`).
-fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> Vec<u32> {
+/// `email.fingerprint`.
+fn fingerprint(email: &EmailLook, strings: &mut Strings) -> Vec<u32> {
     let mut out = Vec::with_capacity(email.fingerprint.len() * 2);
     for (name, value) in &email.fingerprint {
         out.push(strings.add(name));
@@ -385,7 +405,13 @@ fn fingerprint(email: &EmailFacts, strings: &mut Strings) -> Vec<u32> {
     out
 }
 
-fn item_view<'a>(item: &'a Item, full: bool, strings: &mut Strings) -> ItemView<'a> {
+/// `facts`: the message's every fact, for the items whose evidence the
+/// page embeds.
+fn item_view<'a>(
+    item: &'a ItemLook,
+    facts: Option<&'a EmailFacts>,
+    strings: &mut Strings,
+) -> ItemView<'a> {
     let doc = item
         .document
         .as_deref()
@@ -396,11 +422,11 @@ fn item_view<'a>(item: &'a Item, full: bool, strings: &mut Strings) -> ItemView<
         k: strings.add(item.kind.as_str()),
         n: item.size,
         h: item.sha256,
-        filename: item.filename().map(cap),
-        ct: item.content_type(),
-        lt: item.link_target(),
-        sp: item.special(),
-        e: item.email.as_deref().map(|e| email_view(e, full, strings)),
+        filename: item.filename.as_deref().map(cap),
+        ct: item.content_type.as_deref(),
+        lt: item.link_target.as_deref(),
+        sp: item.special.as_deref(),
+        e: item.email.as_ref().map(|e| email_view(e, facts, strings)),
         doc,
     }
 }
