@@ -184,9 +184,12 @@ impl<R: BufRead> Cursor<'_, R> {
         }
     }
 
-    /// One value of any kind, nested ones included, a buffer's run at a time.
+    /// One value of any kind, nested ones included, a buffer's run at a
+    /// time. Strings are followed byte by byte in the same loop: most are
+    /// short, and a search call per string cost more than the bytes.
     fn value(&mut self) -> Result<(), String> {
         let mut depth = 0usize;
+        let (mut in_string, mut escaped) = (false, false);
         loop {
             let buf = self
                 .r
@@ -195,36 +198,49 @@ impl<R: BufRead> Cursor<'_, R> {
             if buf.is_empty() {
                 return Err("cannot read the journal back: the line ends early".into());
             }
-            let (mut i, mut done, mut string) = (0, false, false);
+            let (mut i, mut done) = (0, false);
             while i < buf.len() {
-                match buf[i] {
-                    b'"' => {
-                        string = true;
-                        break;
-                    }
-                    b'{' | b'[' => {
-                        depth += 1;
-                        if depth > MAX_DEPTH {
-                            return Err("cannot read the journal back: nested too deep".into());
-                        }
-                    }
-                    b'}' | b']' if depth == 0 => {
-                        done = true;
-                        break;
-                    }
-                    b'}' | b']' => {
-                        depth -= 1;
+                let b = buf[i];
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
                         if depth == 0 {
                             i += 1;
                             done = true;
                             break;
                         }
                     }
-                    b',' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => {
-                        done = true;
-                        break;
+                } else {
+                    match b {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => {
+                            depth += 1;
+                            if depth > MAX_DEPTH {
+                                return Err("cannot read the journal back: nested too deep".into());
+                            }
+                        }
+                        b'}' | b']' if depth == 0 => {
+                            done = true;
+                            break;
+                        }
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                i += 1;
+                                done = true;
+                                break;
+                            }
+                        }
+                        b',' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => {
+                            done = true;
+                            break;
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
                 i += 1;
             }
@@ -234,12 +250,6 @@ impl<R: BufRead> Cursor<'_, R> {
             self.r.consume(i);
             if done {
                 return Ok(());
-            }
-            if string {
-                self.string()?;
-                if depth == 0 {
-                    return Ok(());
-                }
             }
         }
     }

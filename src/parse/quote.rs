@@ -277,6 +277,14 @@ mod tests {
             "",
             ">>>",
             "file\x1cseparator\x1f unit\x00nul \x7fdel",
+            "word",
+            "word ",
+            " word",
+            ">",
+            "a  b   c",
+            "a>b >c >>",
+            "x\t\ty\r",
+            "  ",
         ];
         for line in lines {
             let mut fast = Vec::new();
