@@ -127,6 +127,15 @@ fn lines(body: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// RFC 6376 3.4.4 a: WSP runs become one SP, WSP at the end of the line goes.
 /// Appends to `out`, copying each run of other bytes whole.
 fn relax_line(line: &[u8], out: &mut Vec<u8>) {
+    // Most lines (prose with single spaces, base64) are relaxed already:
+    // two vectorised searches find so, and the line is copied whole.
+    if line.last() != Some(&b' ')
+        && memchr::memchr(b'\t', line).is_none()
+        && memchr::memmem::find(line, b"  ").is_none()
+    {
+        out.extend_from_slice(line);
+        return;
+    }
     let mut i = 0;
     while i < line.len() {
         let space_start = i;
@@ -277,6 +286,7 @@ mod tests {
             b"\tx\n\n \ny z\t",
             b" ",
             b"a\rb  \x0bc\r\n",
+            b"one space each\r\n lead one\r\nend one \r\nQUJD+/=\r\nx\ty\r\nx  y\n",
         ] {
             assert_eq!(
                 body(sample, Canon::Relaxed),

@@ -30,7 +30,7 @@ use crate::parse::normalize::{
     Normalized, body_line_refs, body_text, digest, normalize, normalized_fields,
 };
 use crate::parse::quote::{
-    authored_text, has_quote, quoted_text, signature_line, words_hash, words_hashes,
+    authored_text, has_quote, quote_words_hash, signature_line, words_hashes,
 };
 use crate::sniff::sniff;
 
@@ -602,10 +602,10 @@ fn facts_of(
     facts.has_quote = has_quote(&lines);
     (facts.words_hash, facts.unsigned_words_hash) = words_hashes(&lines, signature_line(&lines));
     if facts.has_quote
-        && let Some(quote) = quoted_text(&lines)
+        && let Some((hash, words)) = quote_words_hash(&lines)
     {
-        facts.quote_words_hash = Some(words_hash(&quote.words));
-        facts.quote_words = u32::try_from(quote.words.len()).unwrap_or(0);
+        facts.quote_words_hash = Some(hash);
+        facts.quote_words = u32::try_from(words).unwrap_or(0);
     }
     facts.minhash = minhash::text_signature(&authored_text(&lines))
         .1

@@ -43,32 +43,43 @@ pub fn has_quote<S: AsRef<str>>(body: &[S]) -> bool {
 
 /// The quoted text of a reply, or `None` when it quotes nothing.
 pub fn quoted_text<S: AsRef<str>>(body: &[S]) -> Option<QuotedText> {
+    let (lines, style) = quoted_lines(body)?;
+    let lines: Vec<String> = lines.into_iter().map(str::to_string).collect();
+    Some(QuotedText {
+        words: words(&lines),
+        lines,
+        style,
+    })
+}
+
+/// `words_hash` of the quoted text and its number of words, as `quoted_text`
+/// would give them, without building its lists (every reply's facts have them).
+pub fn quote_words_hash<S: AsRef<str>>(body: &[S]) -> Option<(u64, usize)> {
+    let (lines, _) = quoted_lines(body)?;
+    Some(words_hash_and_count(&lines))
+}
+
+/// The quoted lines (one level removed) and the style of the quote.
+fn quoted_lines<S: AsRef<str>>(body: &[S]) -> Option<(Vec<&str>, &'static str)> {
     // Outlook puts the whole history under the block, unprefixed; '>' lines
     // inside it belong to older quoting and are part of the parent's text.
     if let Some(start) = outlook_block_start(body) {
-        let lines = skip_header_block(&body[start..]);
-        return Some(QuotedText {
-            words: words(&lines),
-            lines,
-            style: "outlook",
-        });
+        let block = &body[start..];
+        let lines = block[skip_header_block(block)..]
+            .iter()
+            .map(AsRef::as_ref)
+            .collect();
+        return Some((lines, "outlook"));
     }
-    let lines: Vec<String> = body
+    let lines: Vec<&str> = body
         .iter()
         .filter_map(|l| {
             let t = l.as_ref().trim_start();
             let rest = t.strip_prefix('>')?;
-            Some(rest.strip_prefix(' ').unwrap_or(rest).to_string())
+            Some(rest.strip_prefix(' ').unwrap_or(rest))
         })
         .collect();
-    if lines.is_empty() {
-        return None;
-    }
-    Some(QuotedText {
-        words: words(&lines),
-        lines,
-        style: "prefixed",
-    })
+    (!lines.is_empty()).then_some((lines, "prefixed"))
 }
 
 fn is_separator(line: &str) -> bool {
@@ -109,8 +120,8 @@ fn outlook_block_start<S: AsRef<str>>(body: &[S]) -> Option<usize> {
 
 /// Drops the separator and the `From:` / `Sent:` / `To:` / `Subject:` lines
 /// that introduce the quoted message: they are the replier's client's, not
-/// the parent's text.
-fn skip_header_block<S: AsRef<str>>(block: &[S]) -> Vec<String> {
+/// the parent's text. Returns where the quoted message's own lines start.
+fn skip_header_block<S: AsRef<str>>(block: &[S]) -> usize {
     let mut i = 0;
     while i < block.len()
         && (is_separator(block[i].as_ref()) || block[i].as_ref().trim().is_empty())
@@ -120,7 +131,7 @@ fn skip_header_block<S: AsRef<str>>(block: &[S]) -> Vec<String> {
     while i < block.len() && !block[i].as_ref().trim().is_empty() {
         i += 1;
     }
-    block[i..].iter().map(|l| l.as_ref().to_string()).collect()
+    i
 }
 
 /// The lines the message's author wrote: quoted lines and Outlook's quoted
@@ -179,9 +190,22 @@ pub fn words_hash<S: AsRef<str>>(lines: &[S]) -> u64 {
     words_hashes(lines, None).0
 }
 
+/// `words_hash` of `lines`, and how many words `words(lines)` has.
+pub fn words_hash_and_count<S: AsRef<str>>(lines: &[S]) -> (u64, usize) {
+    let (hash, _, count) = hash_words(lines, None);
+    (hash, count)
+}
+
 /// `words_hash` of `lines`, and of `lines[..cut]` when `cut` is given,
 /// the words joined once for both.
 pub fn words_hashes<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u64>) {
+    let (all, before, _) = hash_words(lines, cut);
+    (all, before)
+}
+
+/// `words_hashes`, and the number of words (each is followed by 0xff, a
+/// byte UTF-8 text never holds).
+fn hash_words<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u64>, usize) {
     use std::hash::{BuildHasher, Hasher};
     static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> =
         std::sync::OnceLock::new();
@@ -209,7 +233,8 @@ pub fn words_hashes<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Opt
             h.write(bytes);
             h.finish()
         };
-        (hash(&joined), prefix.map(|end| hash(&joined[..end])))
+        let count = joined.iter().filter(|&&b| b == 0xff).count();
+        (hash(&joined), prefix.map(|end| hash(&joined[..end])), count)
     })
 }
 
@@ -297,6 +322,24 @@ mod tests {
         }
         // Non-breaking and em spaces split words as `split_whitespace` does.
         assert_eq!(words(&[lines[2]]), ["Caf\u{e9}", "au", "lait", "ok"]);
+    }
+
+    /// Replies' facts hash their quote without building `quoted_text`'s lists.
+    #[test]
+    fn quote_words_hash_is_the_hash_of_the_quoted_words() {
+        let bodies = [
+            "Thanks!\n\nOn Monday, Bob wrote:\n> The budget is  fine.\n>> older >x\n>\n> -- \n> Bob",
+            "Ok.\n\n-----Original Message-----\nFrom: Bob\nSent: Monday\nSubject: x\n\nThe budget\n> old quote\n",
+            "Bien re\u{e7}u.\n\nDe : Bob\nEnvoy\u{e9} : lundi\n\nLe budget\u{a0}est pr\u{ea}t.",
+            "no quote at all",
+            ">",
+        ];
+        for body in bodies {
+            let lines: Vec<&str> = body.lines().collect();
+            let want = quoted_text(&lines).map(|q| (words_hash(&q.words), q.words.len()));
+            assert_eq!(quote_words_hash(&lines), want, "{body:?}");
+        }
+        assert!(quote_words_hash(&["> a b c"]).is_some_and(|(_, n)| n == 3));
     }
 
     #[test]
