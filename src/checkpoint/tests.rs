@@ -241,7 +241,7 @@ fn no_fact_is_skipped_outright() {
             let runtime = n > 0 && lines[n - 1].contains("(runtime only:");
             assert!(
                 !line.contains("#[serde(skip)]") || runtime,
-                "{}:{}: use #[serde(default, skip_serializing_if = \"crate::checkpoint::fields::journal_only\")] so the checkpoint keeps the field",
+                "{}:{}: use #[serde(rename = \"~name\", default, skip_serializing_if = \"crate::checkpoint::fields::journal_only\")] so the checkpoint keeps the field",
                 file.display(),
                 n + 1
             );

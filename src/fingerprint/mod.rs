@@ -45,15 +45,16 @@ pub fn claimed_client(facts: &EmailFacts) -> Option<ClientClaim> {
             continue;
         };
         let header_line = format!("{}: {value}", written_name(facts, name));
-        if let Some((family, version)) = match_claim(value) {
-            return Some(ClientClaim {
-                family,
-                version,
-                header_line,
-            });
-        }
-        if TABLE.server_stamps.iter().any(|p| p.regex.is_match(value)) {
-            continue;
+        match classify(value) {
+            Class::Claim(family, version) => {
+                return Some(ClientClaim {
+                    family,
+                    version,
+                    header_line,
+                });
+            }
+            Class::ServerStamp => continue,
+            Class::Unknown => {}
         }
         unknown.get_or_insert(ClientClaim {
             family: UNKNOWN_FAMILY,
@@ -105,6 +106,48 @@ pub fn inferred_family(facts: &EmailFacts) -> Option<(&'static str, Vec<String>)
         .map(|h| h.describe())
         .collect();
     Some((best, reasons))
+}
+
+/// What an X-Mailer or User-Agent value is to the table.
+#[derive(Clone)]
+enum Class {
+    Claim(&'static str, Option<String>),
+    ServerStamp,
+    Unknown,
+}
+
+/// Distinct client values remembered per thread (`classify`).
+const CLASSES_KEPT: usize = 256;
+
+/// `value` as a claim (`match_claim`), a server's stamp, or unknown.
+///
+/// A dump names few distinct clients (one X-Mailer string per client
+/// version), and matching a value against every family's patterns was
+/// about 3% of a small-message scan (each message twice: its profile
+/// features and mailer-fingerprint-mismatch). The answer depends on the
+/// value alone, so each thread remembers it for the values it saw last;
+/// a dump of all-distinct values only refills the memory.
+fn classify(value: &str) -> Class {
+    thread_local! {
+        static CLASSES: std::cell::RefCell<std::collections::HashMap<Box<str>, Class>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(known) = CLASSES.with(|c| c.borrow().get(value).cloned()) {
+        return known;
+    }
+    let class = match match_claim(value) {
+        Some((family, version)) => Class::Claim(family, version),
+        None if TABLE.server_stamps.iter().any(|p| p.regex.is_match(value)) => Class::ServerStamp,
+        None => Class::Unknown,
+    };
+    CLASSES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CLASSES_KEPT {
+            c.clear();
+        }
+        c.insert(value.into(), class.clone());
+    });
+    class
 }
 
 /// Which table families claim `value` (first family in table order wins).

@@ -27,6 +27,43 @@ fn every_claim_example_names_its_own_family() {
     }
 }
 
+/// `classify` remembers answers per thread: asked again, and after its
+/// memory is refilled, it answers as the table does.
+#[test]
+fn remembered_classes_are_the_table_answers() {
+    let answer = |value: &str| match classify(value) {
+        Class::Claim(family, version) => format!("{family} {version:?}"),
+        Class::ServerStamp => "server".into(),
+        Class::Unknown => "unknown".into(),
+    };
+    let mut values: Vec<String> = TABLE
+        .families
+        .iter()
+        .flat_map(|f| f.claim_examples.clone())
+        .collect();
+    values.push(
+        "WebService/1.1.20000 mail.backend.jedi.jws.acl:role.jedi.acl.token.atz.jws.hermes.yahoo"
+            .into(),
+    );
+    values.push("no client anyone knows 1.0".into());
+    let first: Vec<String> = values.iter().map(|v| answer(v)).collect();
+    for (value, first) in values.iter().zip(&first) {
+        let direct = match match_claim(value) {
+            Some((family, version)) => format!("{family} {version:?}"),
+            None if TABLE.server_stamps.iter().any(|p| p.regex.is_match(value)) => "server".into(),
+            None => "unknown".into(),
+        };
+        assert_eq!(first, &direct, "{value}");
+        assert_eq!(&answer(value), first, "{value}: remembered");
+    }
+    for n in 0..CLASSES_KEPT + 10 {
+        answer(&format!("filler {n}"));
+    }
+    let again: Vec<String> = values.iter().map(|v| answer(v)).collect();
+    assert_eq!(again, first);
+    assert!(first.iter().any(|a| a == "server"));
+}
+
 #[test]
 fn claims_keep_version_and_the_line_as_written() {
     let f = facts(
