@@ -185,8 +185,8 @@ impl<R: BufRead> Cursor<'_, R> {
     }
 
     /// One value of any kind, nested ones included, a buffer's run at a
-    /// time. Strings are followed byte by byte in the same loop: most are
-    /// short, and a search call per string cost more than the bytes.
+    /// time, strings included (searched for their end within the buffer, so
+    /// that no call is made per string).
     fn value(&mut self) -> Result<(), String> {
         let mut depth = 0usize;
         let (mut in_string, mut escaped) = (false, false);
@@ -213,6 +213,13 @@ impl<R: BufRead> Cursor<'_, R> {
                             done = true;
                             break;
                         }
+                    } else {
+                        // To the next quote or backslash, or the buffer's end.
+                        match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                            Some(k) => i += k,
+                            None => i = buf.len(),
+                        }
+                        continue;
                     }
                 } else {
                     match b {
