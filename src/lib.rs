@@ -365,18 +365,16 @@ fn append(to: &mut checkpoint::FileOutput, mut from: checkpoint::FileOutput) {
     to.1.append(&mut from.1);
 }
 
-/// Slims a file's items once they are journaled at `line` (`Item::slim`).
+/// Slims a file's items once they are journaled (`Item::slim`), each
+/// pointing at its bytes in the journal.
 fn slim(
     items: &mut [item::Item],
-    line: checkpoint::spill::Line,
+    at: checkpoint::spill::Recorded,
     signatures: Option<&checkpoint::signatures::Signatures>,
 ) {
-    for (index, item) in items.iter_mut().enumerate() {
-        // A line too long to refer to keeps its items whole.
-        if let Some(at) = u32::try_from(index)
-            .ok()
-            .and_then(|index| checkpoint::spill::SpillRef::new(line, index))
-        {
+    for (item, span) in items.iter_mut().zip(at.items) {
+        // An item that cannot be referred to stays whole.
+        if let Some(at) = checkpoint::spill::SpillRef::new(at.line, span) {
             item.slim(at, signatures);
         }
     }

@@ -144,9 +144,69 @@ struct EntryRef<'a> {
     /// On the last line of a file journaled in parts: how many parts came before.
     #[serde(skip_serializing_if = "is_zero")]
     parts: u32,
-    items: &'a [Item],
+    items: ItemsAt<'a>,
     errors: &'a [ItemError],
     findings: &'a [Finding],
+}
+
+/// A line's items, serialised while noting where each one's JSON is
+/// (`spill::Recorded`): the report writers read those bytes back.
+struct ItemsAt<'a> {
+    items: &'a [Item],
+    /// How many bytes of the line are written (`Tally`).
+    written: &'a std::cell::Cell<usize>,
+    spans: &'a std::cell::RefCell<Vec<(usize, usize)>>,
+}
+
+impl Serialize for ItemsAt<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.items.len()))?;
+        for (i, item) in self.items.iter().enumerate() {
+            // The compact printer writes a comma before every item but the first.
+            let start = self.written.get() + usize::from(i > 0);
+            seq.serialize_element(item)?;
+            self.spans.borrow_mut().push((start, self.written.get()));
+        }
+        seq.end()
+    }
+}
+
+/// A writer that counts what it appends to a line.
+struct Tally<'a> {
+    line: &'a mut Vec<u8>,
+    written: &'a std::cell::Cell<usize>,
+}
+
+impl Write for Tally<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.line.extend_from_slice(bytes);
+        self.written.set(self.line.len());
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where each item is in a journal line an earlier run wrote (`skim`);
+/// empty when the line cannot be read so (its items then stay whole).
+fn spans_of(line: &[u8]) -> Vec<(u32, u32)> {
+    let mut spans = Vec::new();
+    let found = skim::line_items(line, &mut Vec::new(), |_, start, text| {
+        match (u32::try_from(start), u32::try_from(text.len())) {
+            (Ok(start), Ok(len)) => {
+                spans.push((start, len));
+                Ok(spill::Flow::More)
+            }
+            _ => Err("an item beyond 4 GiB".into()),
+        }
+    });
+    if found.is_err() {
+        spans.clear();
+    }
+    spans
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -172,6 +232,9 @@ struct Entry {
     /// Where the line is in the journal (not in the line itself).
     #[serde(skip)]
     line: spill::Line,
+    /// Where its items are in the line (`spans_of`).
+    #[serde(skip)]
+    spans: Vec<(u32, u32)>,
     path: String,
     size: u64,
     mtime_ns: i64,
@@ -187,8 +250,8 @@ struct Entry {
     findings: Vec<Finding>,
 }
 
-/// What one journal line yielded, and where the line is.
-pub type Segment = (FileOutput, spill::Line);
+/// What one journal line yielded, and where the line and its items are.
+pub type Segment = (FileOutput, spill::Recorded);
 
 /// What an earlier run journaled, by path (the last complete recording of a
 /// path wins): its lines, parts first.
@@ -224,7 +287,11 @@ impl Prior {
                         items: entry.items,
                         errors: entry.errors,
                     };
-                    ((output, entry.findings), entry.line)
+                    let at = spill::Recorded {
+                        line: entry.line,
+                        items: entry.spans,
+                    };
+                    ((output, entry.findings), at)
                 })
                 .collect(),
         )
@@ -365,7 +432,7 @@ impl Journal {
     /// write is reported once on stderr and ends the journal, not the scan: a
     /// later resume then reads the files it lacks, and this run keeps the
     /// later files' items in memory.
-    pub fn record(&self, file: &FileEntry, output: &FileOutput) -> Option<spill::Line> {
+    pub fn record(&self, file: &FileEntry, output: &FileOutput) -> Option<spill::Recorded> {
         self.record_line(file, output, None, false, 0)
     }
 
@@ -376,7 +443,7 @@ impl Journal {
         file: &FileEntry,
         output: &FileOutput,
         attempt: u64,
-    ) -> Option<spill::Line> {
+    ) -> Option<spill::Recorded> {
         self.record_line(file, output, Some(attempt), true, 0)
     }
 
@@ -387,7 +454,7 @@ impl Journal {
         output: &FileOutput,
         attempt: u64,
         parts: u32,
-    ) -> Option<spill::Line> {
+    ) -> Option<spill::Recorded> {
         self.record_line(file, output, Some(attempt), false, parts)
     }
 
@@ -398,8 +465,10 @@ impl Journal {
         attempt: Option<u64>,
         part: bool,
         parts: u32,
-    ) -> Option<spill::Line> {
+    ) -> Option<spill::Recorded> {
         let (out, findings) = output;
+        let written = std::cell::Cell::new(0);
+        let spans = std::cell::RefCell::new(Vec::with_capacity(out.items.len()));
         let entry = EntryRef {
             path: &file.path,
             size: file.size,
@@ -408,23 +477,43 @@ impl Journal {
             attempt,
             part,
             parts,
-            items: &out.items,
+            items: ItemsAt {
+                items: &out.items,
+                written: &written,
+                spans: &spans,
+            },
             errors: &out.errors,
             findings,
         };
         LINE.with(|cell| {
             let mut line = cell.take();
             line.clear();
-            let serialised = fields::in_journal(|| serde_json::to_writer(&mut line, &entry));
+            let serialised = fields::in_journal(|| {
+                let tally = Tally {
+                    line: &mut line,
+                    written: &written,
+                };
+                serde_json::to_writer(tally, &entry)
+            });
             line.push(b'\n');
             let mut journal = self.file.lock().unwrap_or_else(|e| e.into_inner());
             let mut at = None;
             let written = match (serialised, journal.as_mut()) {
                 (_, None) => Ok(()),
                 (Ok(()), Some((f, end))) => f.write_all(&line).map(|()| {
-                    at = Some(spill::Line {
-                        offset: *end,
-                        len: line.len() as u64,
+                    // Items past 4 GiB into the line are not referred to:
+                    // they stay whole in memory.
+                    let items = spans
+                        .take()
+                        .into_iter()
+                        .map_while(|(a, b)| Some((u32::try_from(a).ok()?, u32::try_from(b - a).ok()?)))
+                        .collect();
+                    at = Some(spill::Recorded {
+                        line: spill::Line {
+                            offset: *end,
+                            len: line.len() as u64,
+                        },
+                        items,
                     });
                     *end += line.len() as u64;
                 }),
@@ -505,6 +594,7 @@ fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
         match serde_json::from_slice::<Entry>(&line) {
             Ok(mut entry) if entry.part => {
                 entry.line = at;
+                entry.spans = spans_of(&line);
                 let parts = pending.entry(entry.path.clone()).or_default();
                 if parts.first().map(|p| p.attempt) != Some(entry.attempt) {
                     // Parts of an earlier, unfinished reading.
@@ -514,6 +604,7 @@ fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
             }
             Ok(mut entry) => {
                 entry.line = at;
+                entry.spans = spans_of(&line);
                 let mut segments = pending.remove(&entry.path).unwrap_or_default();
                 let joined = entry.attempt.is_some()
                     && segments.iter().all(|p| p.attempt == entry.attempt)

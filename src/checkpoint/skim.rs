@@ -1,13 +1,11 @@
-//! Finds each item's text in a journal line without parsing it, so report.json can copy items instead of rebuilding them.
+//! Finds where each item's text is in a journal line without parsing it, so a resumed scan knows where its journaled items are.
 //!
-//! Writing report.json used to read every item back into an `Item` and
-//! serialise it again: about a tenth of a small-file scan's CPU time, for
-//! bytes that are already JSON. `report::json` re-indents an item's journal
-//! text instead; this module hands it that text. It is written by hand
-//! because serde_json has no way to give the raw text of each element of
-//! an array nested in an object while streaming: its `RawValue` needs the
-//! whole line in memory (a large mbox's line runs to gigabytes) or borrows
-//! from it.
+//! A scan records where each item's JSON is while it writes a line
+//! (`Journal::record`); a resumed scan reads lines an earlier run wrote and
+//! finds the items in them here (`checkpoint::load`), so that its report
+//! writers read each item's bytes as a fresh scan's do (`spill`). It is
+//! written by hand because serde_json cannot tell where each element of an
+//! array nested in an object is: its `RawValue` gives the text, not the place.
 //!
 //! The scan is lenient about what it skips but never panics: a line that is
 //! not the JSON it expects (a journal changed during the scan) is an error.
@@ -19,18 +17,19 @@ use super::spill::Flow;
 /// Deeper nesting than this is not a journal line leakprov wrote.
 const MAX_DEPTH: usize = 128;
 
-/// Calls `f` with the index and the text of each element of the line's
-/// top-level `items` array, in order, until `f` says `Stop`. `kept` is a
-/// buffer reused for the element's text.
+/// Calls `f` with the index, the first byte's offset in the line and the
+/// text of each element of the line's top-level `items` array, in order,
+/// until `f` says `Stop`. `kept` is a buffer reused for the element's text.
 pub fn line_items(
     r: impl BufRead,
     kept: &mut Vec<u8>,
-    mut f: impl FnMut(u32, &[u8]) -> Result<Flow, String>,
+    mut f: impl FnMut(u32, usize, &[u8]) -> Result<Flow, String>,
 ) -> Result<(), String> {
     let mut c = Cursor {
         r,
         keep: false,
         kept,
+        pos: 0,
     };
     c.ws()?;
     c.expect(b'{')?;
@@ -59,9 +58,10 @@ pub fn line_items(
                     c.ws()?;
                     c.keep = true;
                     c.kept.clear();
+                    let start = c.pos;
                     c.value()?;
                     c.keep = false;
-                    if f(index, c.kept)? == Flow::Stop {
+                    if f(index, start, c.kept)? == Flow::Stop {
                         return Ok(());
                     }
                     index += 1;
@@ -100,6 +100,8 @@ struct Cursor<'k, R> {
     r: R,
     keep: bool,
     kept: &'k mut Vec<u8>,
+    /// Bytes consumed so far.
+    pos: usize,
 }
 
 impl<R: BufRead> Cursor<'_, R> {
@@ -122,6 +124,7 @@ impl<R: BufRead> Cursor<'_, R> {
             self.kept.push(b);
         }
         self.r.consume(1);
+        self.pos += 1;
     }
 
     fn expect(&mut self, want: u8) -> Result<(), String> {
@@ -178,6 +181,7 @@ impl<R: BufRead> Cursor<'_, R> {
                 self.kept.extend_from_slice(&buf[..n]);
             }
             self.r.consume(n);
+            self.pos += n;
             if end.is_some() {
                 return Ok(());
             }
@@ -255,6 +259,7 @@ impl<R: BufRead> Cursor<'_, R> {
                 self.kept.extend_from_slice(&buf[..i]);
             }
             self.r.consume(i);
+            self.pos += i;
             if done {
                 return Ok(());
             }
@@ -269,8 +274,9 @@ mod tests {
     fn items(line: &str, reader_capacity: usize) -> Result<Vec<String>, String> {
         let mut out = Vec::new();
         let r = std::io::BufReader::with_capacity(reader_capacity, line.as_bytes());
-        line_items(r, &mut Vec::new(), |i, text| {
+        line_items(r, &mut Vec::new(), |i, start, text| {
             assert_eq!(i as usize, out.len());
+            assert_eq!(&line.as_bytes()[start..start + text.len()], text);
             out.push(String::from_utf8(text.to_vec()).unwrap());
             Ok(Flow::More)
         })?;
@@ -300,7 +306,7 @@ mod tests {
     #[test]
     fn stops_when_asked_and_refuses_what_is_not_a_line() {
         let mut seen = 0;
-        line_items(&br#"{"items":[{},{},{"#[..], &mut Vec::new(), |i, _| {
+        line_items(&br#"{"items":[{},{},{"#[..], &mut Vec::new(), |i, _, _| {
             seen += 1;
             Ok(if i == 1 { Flow::Stop } else { Flow::More })
         })

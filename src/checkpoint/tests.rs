@@ -257,17 +257,18 @@ fn slimmed_items_read_back_in_full_from_the_journal() {
     let mut journal = Journal::temporary(&cfg).expect("a temporary journal");
     // Another file's line first, so that the offset is not zero.
     journal.record(&file, &output).unwrap();
-    let line = journal.record(&file, &output).unwrap();
-    assert!(line.offset > 0 && line.len > 0);
+    let at = journal.record(&file, &output).unwrap();
+    assert!(at.line.offset > 0 && at.line.len > 0);
+    assert_eq!(at.items.len(), output.0.items.len());
     let spill = journal.spill().unwrap();
     let signatures = journal.take_signatures().expect("a signature store");
     drop(journal);
 
     let full = output.0.items.clone();
     let mut slim = full.clone();
-    for (index, item) in slim.iter_mut().enumerate() {
+    for (item, span) in slim.iter_mut().zip(&at.items) {
         item.slim(
-            spill::SpillRef::new(line, index as u32).unwrap(),
+            spill::SpillRef::new(at.line, *span).unwrap(),
             Some(&signatures),
         );
     }
@@ -297,64 +298,54 @@ fn slimmed_items_read_back_in_full_from_the_journal() {
         .unwrap();
     assert_eq!(back.as_ref(), Some(&**held));
 
-    // Read back one by one (report order) and by index (the page's full view).
-    let mut reader = spill::Reader::new(Some(&spill));
+    // Read back in report order, and out of order with an item twice.
     let json = |items: &[&Item]| serde_json::to_string(items).unwrap();
-    let back: Vec<Item> = slim
-        .iter()
-        .map(|i| reader.full(i).unwrap().into_owned())
-        .collect();
+    let read_back = |spill: Option<&spill::Spill>, items: &[Item]| {
+        let mut back = Vec::new();
+        let result: Result<(), spill::StreamError<()>> =
+            spill::for_each_full(spill, items, |item| {
+                back.push(item.clone());
+                Ok(())
+            });
+        assert!(result.is_ok());
+        back
+    };
+    let back = read_back(Some(&spill), &slim);
     assert_eq!(
         json(&back.iter().collect::<Vec<_>>()),
         json(&full.iter().collect::<Vec<_>>())
     );
-    // Out of order, and the same item twice: the line is read again.
-    let mut reader = spill::Reader::new(Some(&spill));
     let last = slim.len() - 1;
-    for i in [last, 0, 0] {
-        let back = reader.full(&slim[i]).unwrap();
-        assert_eq!(json(&[&back]), json(&[&full[i]]));
-    }
-    let mut streamed = Vec::new();
-    let result: Result<(), spill::StreamError<()>> =
-        spill::for_each_full(Some(&spill), &slim, |item| {
-            streamed.push(item.clone());
-            Ok(())
-        });
-    assert!(result.is_ok());
+    let shuffled: Vec<Item> = [last, 0, 0].map(|i| slim[i].clone()).to_vec();
+    let back = read_back(Some(&spill), &shuffled);
     assert_eq!(
-        json(&streamed.iter().collect::<Vec<_>>()),
-        json(&full.iter().collect::<Vec<_>>())
+        json(&back.iter().collect::<Vec<_>>()),
+        json(&[&full[last], &full[0], &full[0]])
     );
     // Without a spill the slim item is all there is.
-    let mut none = spill::Reader::new(None);
     let e = slim.iter().position(|i| i.mail().is_some()).unwrap();
-    let same = none.full(&slim[e]).unwrap();
-    assert!(matches!(same, std::borrow::Cow::Borrowed(_)));
-    assert!(same.email.is_none());
+    let same = read_back(None, &slim[e..=e]);
+    assert!(same[0].email.is_none() && same[0].mail().is_some());
 }
 
 #[test]
-fn a_spill_reference_is_compact_and_refuses_lines_it_cannot_hold() {
+fn a_spill_reference_is_compact_and_refuses_empty_items() {
     let line = spill::Line {
         offset: 5 << 32,
         len: 1234,
     };
-    let at = spill::SpillRef::new(line, 7).unwrap();
-    assert_eq!((at.line(), at.index()), (line, 7));
+    let at = spill::SpillRef::new(line, (7, 100)).unwrap();
+    assert_eq!(
+        (at.line_offset(), at.offset(), at.bytes()),
+        (5 << 32, (5 << 32) + 7, 100)
+    );
     assert_eq!(std::mem::size_of::<Option<spill::SpillRef>>(), 16);
-    let huge = spill::Line {
-        offset: 0,
-        len: 1 << 32,
-    };
-    assert_eq!(spill::SpillRef::new(huge, 0), None);
-    let empty = spill::Line { offset: 9, len: 0 };
-    assert_eq!(spill::SpillRef::new(empty, 0), None);
+    assert_eq!(spill::SpillRef::new(line, (9, 0)), None);
 }
 
 /// report.json copies slimmed items from their journal text (`for_each_text`,
 /// `report::json::reindent`): what it writes must be what serialising the
-/// full item writes, for a line read at once and for one streamed (> 1 MB).
+/// full item writes, for a small line and for one over the read window (> 1 MB).
 #[test]
 fn journal_text_reindented_is_the_report_form_of_each_item() {
     let dump = tempfile::tempdir().unwrap();
@@ -378,16 +369,17 @@ fn journal_text_reindented_is_the_report_form_of_each_item() {
         .unwrap();
     let big = (crate::read::read_file(big_file, &cfg, &|_| {}), Vec::new());
     let journal = Journal::temporary(&cfg).expect("a temporary journal");
-    let small_line = journal.record(&small_file, &small).unwrap();
-    let big_line = journal.record(big_file, &big).unwrap();
-    assert!(big_line.len > 1 << 20, "{}", big_line.len);
+    let small_at = journal.record(&small_file, &small).unwrap();
+    let big_at = journal.record(big_file, &big).unwrap();
+    assert!(big_at.line.len > 1 << 20, "{}", big_at.line.len);
     let spill = journal.spill().unwrap();
-    for (line, output) in [(small_line, &small), (big_line, &big)] {
+    for (at, output) in [(small_at, &small), (big_at, &big)] {
         let full = &output.0.items;
         assert!(full.len() > 1);
+        assert_eq!(at.items.len(), full.len());
         let mut slim = full.clone();
-        for (index, item) in slim.iter_mut().enumerate() {
-            item.slim(spill::SpillRef::new(line, index as u32).unwrap(), None);
+        for (item, span) in slim.iter_mut().zip(&at.items) {
+            item.slim(spill::SpillRef::new(at.line, *span).unwrap(), None);
         }
         // The first item stays whole, as documents and unslimmed items do.
         slim[0] = full[0].clone();
