@@ -9,7 +9,10 @@
 //!   corpus checks after the walk over `corpus` indexes;
 //! - `finding`, `error`: what the report holds besides items;
 //! - `report`: JSON, JSON Lines, HTML and the sha256sum manifest;
-//! - `checkpoint`: the journal of finished files that `--resume` continues from;
+//! - `checkpoint`: the journal of finished files that `--resume` continues from,
+//!   where full items wait for the reports;
+//! - `json_text`: journal JSON laid out for report.json and split into items,
+//!   without parsing it;
 //! - `config`, `progress`: options and the progress bar. `main`/`cli` are the only
 //!   places that read arguments and decide exit codes.
 #![forbid(unsafe_code)]
@@ -27,6 +30,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod hash;
 pub mod item;
+pub mod json_text;
 pub mod parse;
 pub mod progress;
 pub mod read;
@@ -122,14 +126,23 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
                 let journaled = journaled
                     .as_ref()
                     .and_then(|j| j.lock().unwrap_or_else(|e| e.into_inner())[n].take());
-                if let Some(segments) = journaled {
-                    progress.bytes_read(file.size);
-                    progress.file_done();
+                // Read back from the journal now, not all at the start: a
+                // resumed scan holds one file's facts at a time, as a fresh
+                // one does. A line that cannot be read back as it was
+                // written means the file is read again.
+                let from_journal = journaled.and_then(|segments| {
+                    let journal = journal.as_ref()?;
                     let mut output = checkpoint::FileOutput::default();
-                    for (mut segment, line) in segments {
-                        slim(&mut segment.0.items, line, signatures);
+                    for at in segments {
+                        let mut segment = journal.read_back(&at)?;
+                        slim(&mut segment.0.items, at, signatures);
                         append(&mut output, segment);
                     }
+                    Some(output)
+                });
+                if let Some(output) = from_journal {
+                    progress.bytes_read(file.size);
+                    progress.file_done();
                     return Some(output);
                 }
                 if cfg.stop.load(std::sync::atomic::Ordering::Relaxed) {

@@ -22,7 +22,6 @@
 
 pub mod fields;
 pub mod signatures;
-pub mod skim;
 pub mod spill;
 
 use std::collections::{BTreeMap, HashMap};
@@ -190,23 +189,16 @@ impl Write for Tally<'_> {
     }
 }
 
-/// Where each item is in a journal line an earlier run wrote (`skim`);
-/// empty when the line cannot be read so (its items then stay whole).
+/// Where each item is in a journal line an earlier run wrote
+/// (`json_text::item_spans`); empty when the line cannot be read so (its
+/// items then stay whole in memory).
 fn spans_of(line: &[u8]) -> Vec<(u32, u32)> {
-    let mut spans = Vec::new();
-    let found = skim::line_items(line, &mut Vec::new(), |_, start, text| {
-        match (u32::try_from(start), u32::try_from(text.len())) {
-            (Ok(start), Ok(len)) => {
-                spans.push((start, len));
-                Ok(spill::Flow::More)
-            }
-            _ => Err("an item beyond 4 GiB".into()),
-        }
-    });
-    if found.is_err() {
-        spans.clear();
-    }
+    let spans = crate::json_text::item_spans(line).unwrap_or_default();
     spans
+        .into_iter()
+        .map(|(start, len)| Some((u32::try_from(start).ok()?, u32::try_from(len).ok()?)))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -232,9 +224,6 @@ struct Entry {
     /// Where the line is in the journal (not in the line itself).
     #[serde(skip)]
     line: spill::Line,
-    /// Where its items are in the line (`spans_of`).
-    #[serde(skip)]
-    spans: Vec<(u32, u32)>,
     path: String,
     size: u64,
     mtime_ns: i64,
@@ -250,20 +239,57 @@ struct Entry {
     findings: Vec<Finding>,
 }
 
-/// What one journal line yielded, and where the line and its items are.
-pub type Segment = (FileOutput, spill::Recorded);
+/// Where one journal line of a file is, and its items in it: the line is
+/// read back when the file's turn comes (`Journal::read_back`).
+pub type Segment = spill::Recorded;
+
+/// One journal line an earlier run wrote, without its items: what `Prior`
+/// keeps of it. The items are read again from the line when the file's turn
+/// comes; holding them all from the start, a resumed scan held every fact of
+/// every file it took from the journal (450 MB for a 1 GB dump).
+struct Held {
+    at: spill::Recorded,
+    size: u64,
+    mtime_ns: i64,
+    ctime_ns: i64,
+    attempt: Option<u64>,
+    parts: u32,
+    /// The line holds the file's own item (the file was read then).
+    has_root: bool,
+}
+
+impl Held {
+    fn of(entry: Entry, line: &[u8]) -> Held {
+        let has_root = entry
+            .items
+            .iter()
+            .any(|i| *i.path == *entry.path && i.locator.is_root());
+        Held {
+            at: spill::Recorded {
+                line: entry.line,
+                items: spans_of(line),
+            },
+            size: entry.size,
+            mtime_ns: entry.mtime_ns,
+            ctime_ns: entry.ctime_ns,
+            attempt: entry.attempt,
+            parts: entry.parts,
+            has_root,
+        }
+    }
+}
 
 /// What an earlier run journaled, by path (the last complete recording of a
-/// path wins): its lines, parts first.
+/// path wins): where its lines are, parts first.
 #[derive(Default)]
 pub struct Prior {
-    entries: HashMap<String, Vec<Entry>>,
+    entries: HashMap<String, Vec<Held>>,
 }
 
 impl Prior {
-    /// The journaled output of `file`, if the journal holds it, the file is
-    /// unchanged since (size, mtime, ctime), and its item was read then; with
-    /// the journal line it came from.
+    /// Where the journaled output of `file` is, if the journal holds it, the
+    /// file is unchanged since (size, mtime, ctime), and its item was read
+    /// then: its lines, to be read back with `Journal::read_back`.
     pub fn take(&mut self, file: &FileEntry) -> Option<Vec<Segment>> {
         let entries = self.entries.remove(&file.path)?;
         let last = entries.last()?;
@@ -272,29 +298,11 @@ impl Prior {
             && last.ctime_ns == file.ctime_ns
             // 0: the walk could not stat the file; nothing to compare.
             && file.ctime_ns != 0;
-        let was_read = entries
-            .iter()
-            .flat_map(|e| &e.items)
-            .any(|i| *i.path == *file.path && i.locator.is_root());
+        let was_read = entries.iter().any(|e| e.has_root);
         if !(unchanged && was_read) {
             return None;
         }
-        Some(
-            entries
-                .into_iter()
-                .map(|entry| {
-                    let output = Output {
-                        items: entry.items,
-                        errors: entry.errors,
-                    };
-                    let at = spill::Recorded {
-                        line: entry.line,
-                        items: entry.spans,
-                    };
-                    ((output, entry.findings), at)
-                })
-                .collect(),
-        )
+        Some(entries.into_iter().map(|e| e.at).collect())
     }
 
     pub fn len(&self) -> usize {
@@ -420,6 +428,23 @@ impl Journal {
     /// The store, for the corpus checks once every file is read.
     pub fn take_signatures(&mut self) -> Option<signatures::Signatures> {
         self.signatures.take()
+    }
+
+    /// What a file's journal line `at` (from `Prior::take`) holds; `None`
+    /// when it cannot be read back as it was (the file is then read again).
+    pub fn read_back(&self, at: &Segment) -> Option<FileOutput> {
+        use std::os::unix::fs::FileExt;
+        let mut line = vec![0; usize::try_from(at.line.len).ok()?];
+        self.reader
+            .as_ref()?
+            .read_exact_at(&mut line, at.line.offset)
+            .ok()?;
+        let entry: Entry = serde_json::from_slice(&line).ok()?;
+        let output = Output {
+            items: entry.items,
+            errors: entry.errors,
+        };
+        Some((output, entry.findings))
     }
 
     /// Reads back the items this journal holds, when it can be read.
@@ -573,7 +598,7 @@ fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
     }
     let mut prior = Prior::default();
     // Parts of a file whose last line has not been read yet, by path.
-    let mut pending: HashMap<String, Vec<Entry>> = HashMap::new();
+    let mut pending: HashMap<String, Vec<Held>> = HashMap::new();
     let mut damaged = 0;
     loop {
         line.clear();
@@ -594,32 +619,34 @@ fn load(path: &Path, now: &Header) -> Result<Option<(Prior, u64, u64)>> {
         match serde_json::from_slice::<Entry>(&line) {
             Ok(mut entry) if entry.part => {
                 entry.line = at;
-                entry.spans = spans_of(&line);
-                let parts = pending.entry(entry.path.clone()).or_default();
-                if parts.first().map(|p| p.attempt) != Some(entry.attempt) {
+                let path = entry.path.clone();
+                let held = Held::of(entry, &line);
+                let parts = pending.entry(path).or_default();
+                if parts.first().map(|p| p.attempt) != Some(held.attempt) {
                     // Parts of an earlier, unfinished reading.
                     parts.clear();
                 }
-                parts.push(entry);
+                parts.push(held);
             }
             Ok(mut entry) => {
                 entry.line = at;
-                entry.spans = spans_of(&line);
-                let mut segments = pending.remove(&entry.path).unwrap_or_default();
-                let joined = entry.attempt.is_some()
-                    && segments.iter().all(|p| p.attempt == entry.attempt)
-                    && segments.len() == entry.parts as usize;
+                let path = entry.path.clone();
+                let held = Held::of(entry, &line);
+                let mut segments = pending.remove(&path).unwrap_or_default();
+                let joined = held.attempt.is_some()
+                    && segments.iter().all(|p| p.attempt == held.attempt)
+                    && segments.len() == held.parts as usize;
                 if !joined {
                     segments.clear();
-                    if entry.parts > 0 {
+                    if held.parts > 0 {
                         // A part is missing (damaged): the file is read again.
                         damaged += 1;
-                        prior.entries.remove(&entry.path);
+                        prior.entries.remove(&path);
                         continue;
                     }
                 }
-                segments.push(entry);
-                prior.entries.insert(segments[0].path.clone(), segments);
+                segments.push(held);
+                prior.entries.insert(path, segments);
             }
             Err(_) => damaged += 1,
         }

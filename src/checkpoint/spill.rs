@@ -124,13 +124,6 @@ impl Window {
     }
 }
 
-/// Whether `skim::line_items` goes on to the next item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    More,
-    Stop,
-}
-
 /// Why `for_each_full` stopped.
 pub enum StreamError<E> {
     /// The journal could not be read back.

@@ -90,13 +90,17 @@ fn a_journal_line_reads_back_every_fact() {
     drop(journal);
     cfg.checkpoint = Some(Checkpoint { resume: true, ..cp });
     let cp = cfg.checkpoint.clone().unwrap();
-    let (_, mut prior, stats) = Journal::open(&cp, &cfg).unwrap();
+    let (resumed, mut prior, stats) = Journal::open(&cp, &cfg).unwrap();
     assert!(stats.resumed);
     assert_eq!(prior.len(), 1);
     let mut segments = prior.take(&file).expect("the unchanged file");
     assert_eq!(segments.len(), 1, "a small file is one line");
-    let (back, line_back) = segments.remove(0);
-    assert_eq!(line_back, line, "the line is found where it was written");
+    let at = segments.remove(0);
+    assert_eq!(
+        at, line,
+        "the line and its items are found where they were written"
+    );
+    let back = resumed.read_back(&at).expect("the line reads back");
 
     // The report's JSON is unchanged, and so is every hidden fact.
     assert_eq!(report_json(&back), report_json(&output));
@@ -395,7 +399,7 @@ fn journal_text_reindented_is_the_report_form_of_each_item() {
                         texts += 1;
                         hidden += usize::from(text.windows(2).any(|w| w == b"\"~"));
                         let mut out = Vec::new();
-                        crate::report::json::reindent(text, 0, &mut out)?;
+                        crate::json_text::reindent(text, 0, &mut out)?;
                         String::from_utf8(out).unwrap()
                     }
                 };
@@ -437,4 +441,31 @@ fn journal_only_facts_have_keys_starting_with_a_tilde() {
         }
     }
     assert!(seen >= 11, "{seen}");
+}
+
+/// A resumed scan reads each journaled file's line when the file's turn
+/// comes; a line changed since it was loaded is not read back (the file is
+/// then read again from the dump).
+#[test]
+fn a_line_changed_after_loading_is_not_read_back() {
+    use std::os::unix::fs::FileExt;
+    let dump = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cfg = config(dump.path());
+    let (file, output) = worker_output(dump.path(), &cfg);
+    let cp = Checkpoint {
+        dir: out.path().join(DIR),
+        resume: false,
+    };
+    let (journal, _, _) = Journal::open(&cp, &cfg).unwrap();
+    journal.record(&file, &output).unwrap();
+    drop(journal);
+    let resume = Checkpoint { resume: true, ..cp };
+    let (resumed, mut prior, _) = Journal::open(&resume, &cfg).unwrap();
+    let at = prior.take(&file).unwrap().remove(0);
+    assert!(resumed.read_back(&at).is_some());
+    let path = resume.dir.join(FILE);
+    let writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    writer.write_all_at(b"#", at.line.offset + 1).unwrap();
+    assert!(resumed.read_back(&at).is_none());
 }

@@ -4,10 +4,9 @@
 //! holds them equal): the same fields in the same order, two-space indents.
 //! A slimmed item's journal entry is already that item's JSON, compact and
 //! with its journal-only facts (`checkpoint::fields::journal_only`, keys
-//! starting with `~`); `reindent` lays it out as the pretty printer would
-//! and leaves those keys out. Strings and numbers are copied as they are:
-//! both of serde_json's printers escape strings and write numbers alike.
-//! Rebuilding each item cost about as much as parsing it.
+//! starting with `~`); `json_text::reindent` lays it out as the pretty
+//! printer would and leaves those keys out. Rebuilding each item cost about
+//! as much as parsing it.
 
 use std::io::{self, Write};
 
@@ -15,11 +14,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::checkpoint::spill::{Form, StreamError};
-
-/// One level of serde_json's pretty indentation.
-const INDENT: &[u8] = b"  ";
-/// Deeper nesting than this is not an item leakprov journaled.
-const MAX_DEPTH: usize = 128;
+use crate::json_text::{INDENT, reindent};
 
 /// Writes `report` as report.json.
 pub fn write(report: &Report, w: &mut dyn Write) -> io::Result<()> {
@@ -121,251 +116,18 @@ fn items(report: &Report, w: &mut dyn Write, buf: &mut Vec<u8>) -> io::Result<()
     w.write_all(b"]")
 }
 
-/// Lays out the compact JSON value `text` as serde_json's pretty printer
-/// writes it at nesting `depth`, without the keys that start with `~`.
-pub fn reindent(text: &[u8], depth: usize, out: &mut Vec<u8>) -> io::Result<()> {
-    std::str::from_utf8(text).map_err(|_| bad("not UTF-8"))?;
-    let mut p = Pretty {
-        text,
-        pos: 0,
-        out,
-        base: depth,
-    };
-    p.value(depth)?;
-    p.ws();
-    if p.pos != text.len() {
-        return Err(bad("text after the item"));
-    }
-    Ok(())
-}
-
-fn bad(why: &str) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!("cannot read the journal back (was it changed during the scan?): {why}"),
-    )
-}
-
-struct Pretty<'a> {
-    text: &'a [u8],
-    pos: usize,
-    out: &'a mut Vec<u8>,
-    /// The depth of the value `reindent` was given.
-    base: usize,
-}
-
-impl Pretty<'_> {
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.text.get(self.pos) {
-            self.pos += 1;
-        }
-    }
-
-    fn peek(&mut self) -> io::Result<u8> {
-        self.ws();
-        self.text
-            .get(self.pos)
-            .copied()
-            .ok_or_else(|| bad("the item ends early"))
-    }
-
-    fn newline(&mut self, depth: usize) {
-        self.out.push(b'\n');
-        for _ in 0..depth {
-            self.out.extend_from_slice(INDENT);
-        }
-    }
-
-    /// Moves past the string at `pos`.
-    fn string(&mut self) -> io::Result<()> {
-        let mut i = self.pos + 1;
-        loop {
-            match memchr::memchr2(b'"', b'\\', &self.text[i.min(self.text.len())..]) {
-                None => return Err(bad("a string ends early")),
-                Some(k) if self.text[i + k] == b'\\' => i += k + 2,
-                Some(k) => {
-                    self.pos = i + k + 1;
-                    return Ok(());
-                }
-            }
-        }
-    }
-
-    fn value(&mut self, depth: usize) -> io::Result<()> {
-        if depth > self.base + MAX_DEPTH {
-            return Err(bad("nested too deep"));
-        }
-        match self.peek()? {
-            b'{' => self.object(depth),
-            b'[' => self.array(depth),
-            b'"' => {
-                let start = self.pos;
-                self.string()?;
-                self.out.extend_from_slice(&self.text[start..self.pos]);
-                Ok(())
-            }
-            _ => {
-                let start = self.pos;
-                while let Some(&b) = self.text.get(self.pos) {
-                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-                if start == self.pos {
-                    return Err(bad("a value is missing"));
-                }
-                self.out.extend_from_slice(&self.text[start..self.pos]);
-                Ok(())
-            }
-        }
-    }
-
-    fn object(&mut self, depth: usize) -> io::Result<()> {
-        self.pos += 1;
-        self.out.push(b'{');
-        let mut any = false;
-        if self.peek()? == b'}' {
-            self.pos += 1;
-            self.out.push(b'}');
-            return Ok(());
-        }
-        loop {
-            if self.peek()? != b'"' {
-                return Err(bad("a key is missing"));
-            }
-            let key_start = self.pos;
-            self.string()?;
-            let key_end = self.pos;
-            if self.peek()? != b':' {
-                return Err(bad("a colon is missing"));
-            }
-            self.pos += 1;
-            if self.text[key_start + 1..].starts_with(b"~") {
-                // A journal-only fact: read, then dropped.
-                let keep = self.out.len();
-                self.value(depth + 1)?;
-                self.out.truncate(keep);
-            } else {
-                if any {
-                    self.out.push(b',');
-                }
-                any = true;
-                self.newline(depth + 1);
-                self.out.extend_from_slice(&self.text[key_start..key_end]);
-                self.out.extend_from_slice(b": ");
-                self.value(depth + 1)?;
-            }
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b'}' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return Err(bad("a comma is missing")),
-            }
-        }
-        if any {
-            self.newline(depth);
-        }
-        self.out.push(b'}');
-        Ok(())
-    }
-
-    fn array(&mut self, depth: usize) -> io::Result<()> {
-        self.pos += 1;
-        self.out.push(b'[');
-        if self.peek()? == b']' {
-            self.pos += 1;
-            self.out.push(b']');
-            return Ok(());
-        }
-        let mut first = true;
-        loop {
-            if !first {
-                self.out.push(b',');
-            }
-            first = false;
-            self.newline(depth + 1);
-            self.value(depth + 1)?;
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b']' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return Err(bad("a comma is missing")),
-            }
-        }
-        self.newline(depth);
-        self.out.push(b']');
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn pretty_at(value: &serde_json::Value, depth: usize) -> String {
-        let mut out = Vec::new();
-        let mut buf = Vec::new();
-        pretty(&mut out, &mut buf, depth, value).unwrap();
-        String::from_utf8(out).unwrap()
-    }
-
-    fn reindented(text: &str, depth: usize) -> io::Result<String> {
-        let mut out = Vec::new();
-        reindent(text.as_bytes(), depth, &mut out)?;
-        Ok(String::from_utf8(out).unwrap())
-    }
-
     #[test]
-    fn reindents_as_serde_json_prints_and_drops_journal_only_keys() {
-        let value = serde_json::json!({
-            "path": "a/\"b\"\\c\n\u{1}é",
-            "n": [1, -2, 2.5e-7, 1e300, u64::MAX],
-            "empty": {}, "none": [], "null": null, "t": true,
-            "nested": {"a": [{"b": []}, [], {}], "c": "}"},
-            "only_hidden": {}
-        });
-        let compact = serde_json::to_string(&value).unwrap();
-        for depth in [0, 1, 2, 5] {
-            assert_eq!(
-                reindented(&compact, depth).unwrap(),
-                pretty_at(&value, depth)
-            );
-        }
-        // The same with journal-only keys anywhere: they leave no trace.
-        let journal = compact
-            .replacen("\"path\"", "\"~first\":[1,{\"x\":2}],\"path\"", 1)
-            .replacen(
-                "\"only_hidden\":{}",
-                "\"only_hidden\":{\"~a\":1,\"~b\":\"}\"}",
-                1,
-            )
-            .replacen("\"c\":\"}\"", "\"c\":\"}\",\"~last\":{}", 1);
-        assert_ne!(journal, compact);
-        assert_eq!(reindented(&journal, 2).unwrap(), pretty_at(&value, 2));
-    }
-
-    #[test]
-    fn refuses_what_is_not_one_json_value() {
-        for bad in [
-            "",
-            "{",
-            "{\"a\":}",
-            "{\"a\" 1}",
-            "{\"a\":1,}",
-            "[1 2]",
-            "\"open",
-            "{\"a\":1}x",
-            "{1:2}",
-        ] {
-            assert!(reindented(bad, 0).is_err(), "{bad}");
-        }
-        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
-        assert!(reindented(&deep, 0).is_err());
-        assert!(reindent(b"\"\xff\"", 0, &mut Vec::new()).is_err());
+    fn pretty_values_are_indented_to_their_depth() {
+        let value = serde_json::json!({"a": [1, {"b": "x\ny"}], "c": {}});
+        let mut out = Vec::new();
+        pretty(&mut out, &mut Vec::new(), 2, &value).unwrap();
+        let want = serde_json::to_string_pretty(&value)
+            .unwrap()
+            .replace('\n', "\n    ");
+        assert_eq!(String::from_utf8(out).unwrap(), want);
     }
 }

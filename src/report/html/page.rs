@@ -90,9 +90,9 @@ struct ItemsView<'a> {
 
 impl Serialize for ItemsView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.report.items.len() + self.stubs.len()))?;
-        use serde::ser::Error as _;
         let mut strings = self.strings.borrow_mut();
         let mut index = 0;
         // Slimmed items come as journal text: only what the list shows is
@@ -304,8 +304,8 @@ fn is_zero(n: &usize) -> bool {
 
 /// At most `MAX_TEXT` characters of `text`.
 fn cap(text: &str) -> Cow<'_, str> {
-    // No more bytes than that, so no more characters: most values (read
-    // character by character, this was a sixth of the page's cost).
+    // No more bytes than that, so no more characters: most values are
+    // returned without being read character by character.
     if text.len() <= MAX_TEXT {
         return Cow::Borrowed(text);
     }
