@@ -53,6 +53,19 @@ fn worker_output(dir: &Path, cfg: &Config) -> (FileEntry, FileOutput) {
     (file, (out, findings))
 }
 
+/// `message()` as `dump/mail/a.eml`, journaled in a new checkpoint in `out`;
+/// the journal is still open.
+fn journaled(dump: &Path, out: &Path, cfg: &Config) -> (FileEntry, Checkpoint, Journal) {
+    let (file, output) = worker_output(dump, cfg);
+    let cp = Checkpoint {
+        dir: out.join(DIR),
+        resume: false,
+    };
+    let (journal, _, _) = Journal::open(&cp, cfg).unwrap();
+    journal.record(&file, &output).expect("journaled");
+    (file, cp, journal)
+}
+
 fn report_json(output: &FileOutput) -> String {
     serde_json::to_string(&(&output.0.items, &output.0.errors, &output.1)).unwrap()
 }
@@ -154,13 +167,7 @@ fn a_changed_or_unread_file_is_not_taken() {
     let dump = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let cfg = config(dump.path());
-    let (file, output) = worker_output(dump.path(), &cfg);
-    let cp = Checkpoint {
-        dir: out.path().join(DIR),
-        resume: false,
-    };
-    let (journal, _, _) = Journal::open(&cp, &cfg).unwrap();
-    journal.record(&file, &output);
+    let (file, cp, journal) = journaled(dump.path(), out.path(), &cfg);
     let mut unreadable = file.clone();
     unreadable.path = "mail/b.eml".into();
     let mut failed = Output::default();
@@ -452,13 +459,7 @@ fn a_line_changed_after_loading_is_not_read_back() {
     let dump = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let cfg = config(dump.path());
-    let (file, output) = worker_output(dump.path(), &cfg);
-    let cp = Checkpoint {
-        dir: out.path().join(DIR),
-        resume: false,
-    };
-    let (journal, _, _) = Journal::open(&cp, &cfg).unwrap();
-    journal.record(&file, &output).unwrap();
+    let (file, cp, journal) = journaled(dump.path(), out.path(), &cfg);
     drop(journal);
     let resume = Checkpoint { resume: true, ..cp };
     let (resumed, mut prior, _) = Journal::open(&resume, &cfg).unwrap();
