@@ -48,7 +48,9 @@ pub const DIR: &str = "checkpoint";
 pub const FILE: &str = "journal.jsonl";
 /// Version of the journal's layout; a journal of another layout is refused.
 /// 2: a large mbox is journaled in parts (`Journal::record_part`).
-const FORMAT: u32 = 2;
+/// 3: journal-only facts are keyed with a leading `~` (`fields::journal_only`);
+/// read as format 2, they would be silently missing from resumed items.
+const FORMAT: u32 = 3;
 
 /// What one file yielded in a worker: its items and errors, and the findings of the item checks.
 pub type FileOutput = (Output, Vec<Finding>);

@@ -470,3 +470,22 @@ fn a_line_changed_after_loading_is_not_read_back() {
     writer.write_all_at(b"#", at.line.offset + 1).unwrap();
     assert!(resumed.read_back(&at).is_none());
 }
+
+/// A journal of an earlier layout is refused, not read with facts missing
+/// (format 2 named journal-only facts without the `~` of format 3).
+#[test]
+fn a_journal_of_an_earlier_format_is_refused() {
+    let dump = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cfg = config(dump.path());
+    let (_, cp, journal) = journaled(dump.path(), out.path(), &cfg);
+    drop(journal);
+    let path = cp.dir.join(FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let now = format!("\"leakprov_checkpoint\":{FORMAT}");
+    assert!(text.contains(&now), "{}", &text[..200.min(text.len())]);
+    std::fs::write(&path, text.replacen(&now, "\"leakprov_checkpoint\":2", 1)).unwrap();
+    let resume = Checkpoint { resume: true, ..cp };
+    let err = Journal::open(&resume, &cfg).err().unwrap().to_string();
+    assert!(err.contains("journal format 2"), "{err}");
+}
