@@ -203,8 +203,7 @@ pub fn words_hashes<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Opt
     (all, before)
 }
 
-/// `words_hashes`, and the number of words (each is followed by 0xff, a
-/// byte UTF-8 text never holds).
+/// `words_hashes`, and the number of words.
 fn hash_words<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u64>, usize) {
     use std::hash::{BuildHasher, Hasher};
     static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> =
@@ -218,11 +217,12 @@ fn hash_words<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u6
         let mut joined = joined.borrow_mut();
         joined.clear();
         let mut prefix = None;
+        let mut count = 0;
         for (n, line) in lines.iter().enumerate() {
             if cut == Some(n) {
                 prefix = Some(joined.len());
             }
-            push_words(line.as_ref(), &mut joined);
+            count += push_words(line.as_ref(), &mut joined);
         }
         if cut.is_some_and(|c| c >= lines.len()) {
             prefix = Some(joined.len());
@@ -233,23 +233,25 @@ fn hash_words<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u6
             h.write(bytes);
             h.finish()
         };
-        let count = joined.iter().filter(|&&b| b == 0xff).count();
         (hash(&joined), prefix.map(|end| hash(&joined[..end])), count)
     })
 }
 
-/// Appends `line`'s words (as `words` gives them), each followed by 0xff.
+/// Appends `line`'s words (as `words` gives them), each followed by 0xff (a
+/// byte UTF-8 text never holds), and says how many there were.
 ///
 /// ASCII lines, nearly all of them, are split byte by byte: `split_whitespace`
 /// decodes every character, and cost as much as the MinHash of the same text.
 /// Other lines go through `split_whitespace` (Unicode White_Space).
-fn push_words(line: &str, joined: &mut Vec<u8>) {
+fn push_words(line: &str, joined: &mut Vec<u8>) -> usize {
+    let mut count = 0;
     if !line.is_ascii() {
         for word in line_words(line) {
             joined.extend_from_slice(word.as_bytes());
             joined.push(0xff);
+            count += 1;
         }
-        return;
+        return count;
     }
     // The ASCII characters `char::is_whitespace` accepts: \t \n VT FF \r and space.
     let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
@@ -269,8 +271,10 @@ fn push_words(line: &str, joined: &mut Vec<u8>) {
         if start < i {
             joined.extend_from_slice(&bytes[start..i]);
             joined.push(0xff);
+            count += 1;
         }
     }
+    count
 }
 
 /// Comparable words: whitespace-separated, quote markers dropped.
@@ -313,12 +317,13 @@ mod tests {
         ];
         for line in lines {
             let mut fast = Vec::new();
-            push_words(line, &mut fast);
+            let count = push_words(line, &mut fast);
             let slow: Vec<u8> = words(&[line])
                 .iter()
                 .flat_map(|w| w.bytes().chain([0xff]))
                 .collect();
             assert_eq!(fast, slow, "{line:?}");
+            assert_eq!(count, words(&[line]).len(), "{line:?}");
         }
         // Non-breaking and em spaces split words as `split_whitespace` does.
         assert_eq!(words(&[lines[2]]), ["Caf\u{e9}", "au", "lait", "ok"]);
