@@ -154,13 +154,8 @@ impl Pretty<'_> {
                 self.out.extend_from_slice(b": ");
                 self.value(depth + 1)?;
             }
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b'}' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return Err(bad("a comma is missing")),
+            if !self.more(b'}')? {
+                break;
             }
         }
         if any {
@@ -168,6 +163,17 @@ impl Pretty<'_> {
         }
         self.out.push(b'}');
         Ok(())
+    }
+
+    /// After a member or element: past a comma (`true`: another follows) or
+    /// past the `close` that ends the object or list (`false`).
+    fn more(&mut self, close: u8) -> io::Result<bool> {
+        let b = self.peek()?;
+        if b != b',' && b != close {
+            return Err(bad("a comma is missing"));
+        }
+        self.pos += 1;
+        Ok(b == b',')
     }
 
     fn array(&mut self, depth: usize) -> io::Result<()> {
@@ -186,13 +192,8 @@ impl Pretty<'_> {
             first = false;
             self.newline(depth + 1);
             self.value(depth + 1)?;
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b']' => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return Err(bad("a comma is missing")),
+            if !self.more(b']')? {
+                break;
             }
         }
         self.newline(depth);
@@ -244,19 +245,15 @@ pub fn item_spans(line: &[u8]) -> io::Result<Vec<(usize, usize)>> {
                 p.value(1)?;
                 p.out.clear();
                 spans.push((start, p.pos - start));
-                match p.peek()? {
-                    b',' => p.pos += 1,
-                    b']' => return Ok(spans),
-                    _ => return Err(bad("a comma is missing")),
+                if !p.more(b']')? {
+                    return Ok(spans);
                 }
             }
         }
         p.value(1)?;
         p.out.clear();
-        match p.peek()? {
-            b',' => p.pos += 1,
-            b'}' => return Ok(spans),
-            _ => return Err(bad("a comma is missing")),
+        if !p.more(b'}')? {
+            return Ok(spans);
         }
     }
 }
