@@ -41,7 +41,7 @@ pub struct Limits {
 
 /// Caps on document metadata extraction and archive expansion: a zip bomb or a
 /// hostile PDF costs a bounded amount of time and memory and ends as an error record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocLimits {
     /// Largest document (standalone or archive member) kept in memory and analysed;
     /// a larger one is hashed only.

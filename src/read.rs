@@ -332,9 +332,21 @@ impl Sink {
                 ),
             )),
             Sink::Document(bytes, false) => {
-                item.document =
-                    document::analyse(&bytes, item.kind, &entry.path, &item.locator, cfg, out)
-                        .map(Box::new);
+                item.document = match &item.sha256 {
+                    Some(digest) => document::analyse_known(
+                        &bytes,
+                        digest,
+                        item.kind,
+                        &entry.path,
+                        &item.locator,
+                        cfg,
+                        out,
+                    ),
+                    None => {
+                        document::analyse(&bytes, item.kind, &entry.path, &item.locator, cfg, out)
+                    }
+                }
+                .map(Box::new);
             }
         }
     }

@@ -200,6 +200,65 @@ pub fn analyse(
     analyse_in(bytes, kind, path, locator, cfg, &mut budget, out)
 }
 
+/// `analyse` of a document whose SHA-256 is `digest`.
+///
+/// The same attachment recurs throughout a mailbox: forwarded, replied to,
+/// filed in Sent and in the recipient's Inbox. Its metadata depends on its
+/// bytes alone, so each thread remembers the facts of the last `REMEMBERED`
+/// documents it analysed. Only clean results are remembered: no error and
+/// no child item (those name the path they were found at), no text error
+/// (it may come from the time limit), and no archive (its depth limit
+/// depends on where it sits). Those are analysed again every time.
+pub fn analyse_known(
+    bytes: &[u8],
+    digest: &crate::digest::Digest,
+    kind: ItemKind,
+    path: &str,
+    locator: &Locator,
+    cfg: &Config,
+    out: &mut Output,
+) -> Option<DocumentFacts> {
+    const REMEMBERED: usize = 64;
+    type Remembered = (crate::digest::Digest, ItemKind, Option<DocumentFacts>);
+    thread_local! {
+        static MEMORY: std::cell::RefCell<(Option<DocLimits>, std::collections::VecDeque<Remembered>)> =
+            const { std::cell::RefCell::new((None, std::collections::VecDeque::new())) };
+    }
+    if matches!(kind, ItemKind::Zip | ItemKind::Tar | ItemKind::Gzip) {
+        return analyse(bytes, kind, path, locator, cfg, out);
+    }
+    let limits = &cfg.limits.documents;
+    let known = MEMORY.with(|m| {
+        let (held_limits, memory) = &mut *m.borrow_mut();
+        if held_limits.as_ref() != Some(limits) {
+            *held_limits = Some(limits.clone());
+            memory.clear();
+        }
+        memory
+            .iter()
+            .find(|(d, k, _)| d == digest && *k == kind)
+            .map(|(_, _, facts)| facts.clone())
+    });
+    if let Some(facts) = known {
+        return facts;
+    }
+    let (items, errors) = (out.items.len(), out.errors.len());
+    let facts = analyse(bytes, kind, path, locator, cfg, out);
+    let clean = out.items.len() == items
+        && out.errors.len() == errors
+        && facts.as_ref().is_none_or(|f| f.text_error.is_none());
+    if clean {
+        MEMORY.with(|m| {
+            let memory = &mut m.borrow_mut().1;
+            if memory.len() == REMEMBERED {
+                memory.pop_front();
+            }
+            memory.push_back((*digest, kind, facts.clone()));
+        });
+    }
+    facts
+}
+
 /// `analyse` within the budget of an enclosing container.
 pub(crate) fn analyse_in(
     bytes: &[u8],
@@ -370,6 +429,73 @@ mod tests {
             .is_none()
         );
         assert!(out.errors.is_empty());
+    }
+
+    #[test]
+    fn a_remembered_document_gives_the_facts_of_a_fresh_analysis() {
+        use crate::digest::Digest;
+        use crate::parse::ooxml::tests::{APP, CORE, docx};
+        let cfg = Config::new(".".into());
+        let bytes = docx(CORE, APP);
+        let digest = Digest::of(&bytes);
+        let root = Locator::root();
+        let mut out = Output::default();
+        let fresh = analyse(&bytes, ItemKind::Ooxml, "a", &root, &cfg, &mut out);
+        assert!(fresh.as_ref().is_some_and(|f| f.creator.is_some()));
+        let first = analyse_known(&bytes, &digest, ItemKind::Ooxml, "a", &root, &cfg, &mut out);
+        // The memory is keyed by the digest: a second document with that
+        // digest is not read again (here its bytes are garbage on purpose).
+        let other = root.child(LocatorPart::Attachment(1, "b.docx".into()));
+        let again = analyse_known(
+            b"garbage",
+            &digest,
+            ItemKind::Ooxml,
+            "b",
+            &other,
+            &cfg,
+            &mut out,
+        );
+        assert_eq!(first, fresh);
+        assert_eq!(again, fresh);
+        assert!(out.errors.is_empty() && out.items.is_empty());
+
+        // Other limits: analysed afresh.
+        let mut tight = Config::new(".".into());
+        tight.limits.documents.max_entries = 1;
+        let afresh = analyse_known(
+            b"garbage",
+            &digest,
+            ItemKind::Ooxml,
+            "b",
+            &other,
+            &tight,
+            &mut out,
+        );
+        assert!(afresh.is_none());
+        assert_eq!(out.errors.len(), 1);
+    }
+
+    #[test]
+    fn a_document_in_error_is_analysed_every_time_and_names_its_own_path() {
+        use crate::digest::Digest;
+        let cfg = Config::new(".".into());
+        let bytes = b"PK\x03\x04garbage";
+        let digest = Digest::of(bytes);
+        let mut out = Output::default();
+        for path in ["a.docx", "b.docx"] {
+            let facts = analyse_known(
+                bytes,
+                &digest,
+                ItemKind::Ooxml,
+                path,
+                &Locator::root(),
+                &cfg,
+                &mut out,
+            );
+            assert!(facts.is_none());
+        }
+        let paths: Vec<&str> = out.errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["a.docx", "b.docx"]);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::item::{Item, ItemKind, Locator, LocatorPart};
 use crate::parse::Output;
 use crate::parse::date::{ParsedDate, parse_date, rfc3339};
 use crate::parse::dkim_facts::{DkimFacts, dkim_facts};
-use crate::parse::document::analyse;
+use crate::parse::document::analyse_known;
 use crate::parse::headers::{HeaderProblem, RawField, header_problems, raw_fields, slice};
 use crate::parse::mime_bounds::within_limits;
 use crate::parse::minhash;
@@ -771,7 +771,8 @@ fn attachments(
         }
         let mut item = Item::new(path.to_string(), child_locator.clone(), sniff(&bytes));
         item.size = bytes.len() as u64;
-        item.sha256 = Some(crate::digest::Digest::of(&bytes));
+        let digest = crate::digest::Digest::of(&bytes);
+        item.sha256 = Some(digest);
         let content_type = part.content_type().map(|ct| match ct.subtype() {
             Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
             None => ct.ctype().to_ascii_lowercase(),
@@ -820,7 +821,8 @@ fn attachments(
             }
         } else {
             item.document =
-                analyse(&bytes, item.kind, path, &child_locator, cfg, out).map(Box::new);
+                analyse_known(&bytes, &digest, item.kind, path, &child_locator, cfg, out)
+                    .map(Box::new);
         }
         out.items.push(item);
     }
