@@ -30,7 +30,7 @@ use crate::parse::normalize::{
     Normalized, body_line_refs, body_text, digest, normalize, normalized_fields,
 };
 use crate::parse::quote::{
-    authored_text, has_quote, quote_words_hash, signature_line, words_hashes,
+    body_words, has_quote_before, outlook_block_start, quote_words_hash, signature_line,
 };
 use crate::sniff::sniff;
 
@@ -599,17 +599,18 @@ fn facts_of(
         .collect();
     let text = body_text(message);
     let lines = body_line_refs(&text);
-    facts.has_quote = has_quote(&lines);
-    (facts.words_hash, facts.unsigned_words_hash) = words_hashes(&lines, signature_line(&lines));
+    let outlook = outlook_block_start(&lines);
+    facts.has_quote = has_quote_before(&lines, outlook);
+    let signature;
+    (facts.words_hash, facts.unsigned_words_hash, signature) =
+        body_words(&lines, signature_line(&lines), outlook);
     if facts.has_quote
-        && let Some((hash, words)) = quote_words_hash(&lines)
+        && let Some((hash, words)) = quote_words_hash(&lines, outlook)
     {
         facts.quote_words_hash = Some(hash);
         facts.quote_words = u32::try_from(words).unwrap_or(0);
     }
-    facts.minhash = minhash::text_signature(&authored_text(&lines))
-        .1
-        .map(minhash::MinHash::Held);
+    facts.minhash = signature.map(minhash::MinHash::Held);
     facts.content_sha256 = digest(
         &normalized_fields(message, &fields),
         &lines,

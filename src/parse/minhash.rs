@@ -73,98 +73,145 @@ fn mix(mut z: u64) -> u64 {
 
 /// The signature of a text and its word count; no signature under `MIN_WORDS` words.
 pub fn text_signature(text: &str) -> (usize, Option<Signature>) {
-    if text.is_ascii() {
-        // Same words as below, found byte by byte: for ASCII text
-        // `split_whitespace` splits on 9..=13 and space, and `is_alphanumeric`
-        // is `is_ascii_alphanumeric`. Most mail is ASCII and this is the
-        // hottest loop of a scan.
-        signature_of_hashes(ascii_word_hashes(text.as_bytes()).take(MAX_WORDS))
-    } else {
-        signature_of_hashes(
-            text.split_whitespace()
-                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-                .filter(|w| !w.is_empty())
-                .take(MAX_WORDS)
-                .map(word_hash),
-        )
-    }
+    // ASCII text, most mail, has its words found byte by byte (`push_text`):
+    // for ASCII `split_whitespace` splits on 9..=13 and space, and
+    // `is_alphanumeric` is `is_ascii_alphanumeric`. This is one of the
+    // hottest loops of a scan.
+    let mut shingler = Shingler::new();
+    shingler.push_text(text);
+    shingler.finish()
 }
 
 /// `word_hash` of each comparable word of an ASCII text.
 fn ascii_word_hashes(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    let is_space = |b: u8| b == b' ' || (9..=13).contains(&b);
     let mut i = 0;
     std::iter::from_fn(move || {
         loop {
-            while i < bytes.len() && is_space(bytes[i]) {
+            while i < bytes.len() && is_ascii_space(bytes[i]) {
                 i += 1;
             }
             if i >= bytes.len() {
                 return None;
             }
             let start = i;
-            while i < bytes.len() && !is_space(bytes[i]) {
+            while i < bytes.len() && !is_ascii_space(bytes[i]) {
                 i += 1;
             }
-            let mut word = &bytes[start..i];
-            while let [first, rest @ ..] = word {
-                if first.is_ascii_alphanumeric() {
-                    break;
-                }
-                word = rest;
+            if let Some(h) = token_hash(&bytes[start..i]) {
+                return Some(h);
             }
-            while let [rest @ .., last] = word {
-                if last.is_ascii_alphanumeric() {
-                    break;
-                }
-                word = rest;
-            }
-            if word.is_empty() {
-                continue;
-            }
-            let h = lower_bytes_hash(word);
-            return Some(h);
         }
     })
 }
 
-fn signature_of_hashes(words: impl Iterator<Item = u64>) -> (usize, Option<Signature>) {
-    let mut bins = [u32::MAX; HASHES];
-    let (mut a, mut b) = (0u64, 0u64);
-    let mut count = 0usize;
-    for h in words {
-        count += 1;
-        if count >= 3 {
-            let shingle = mix(a ^ b.rotate_left(21) ^ h.rotate_left(42));
+/// The ASCII characters `char::is_whitespace` accepts: \t \n VT FF \r and space.
+#[inline]
+pub fn is_ascii_space(b: u8) -> bool {
+    b == b' ' || (9..=13).contains(&b)
+}
+
+/// `word_hash` of one whitespace-free ASCII token, its punctuation trimmed;
+/// `None` when nothing is left.
+#[inline]
+pub fn token_hash(token: &[u8]) -> Option<u64> {
+    let mut word = token;
+    while let [first, rest @ ..] = word {
+        if first.is_ascii_alphanumeric() {
+            break;
+        }
+        word = rest;
+    }
+    while let [rest @ .., last] = word {
+        if last.is_ascii_alphanumeric() {
+            break;
+        }
+        word = rest;
+    }
+    (!word.is_empty()).then(|| lower_bytes_hash(word))
+}
+
+/// A signature built word by word: `text_signature` of a text whose words
+/// are fed in order, in pieces (a body line at a time) or whole.
+pub struct Shingler {
+    bins: [u32; HASHES],
+    a: u64,
+    b: u64,
+    count: usize,
+}
+
+impl Default for Shingler {
+    fn default() -> Self {
+        Shingler::new()
+    }
+}
+
+impl Shingler {
+    pub fn new() -> Self {
+        Shingler {
+            bins: [u32::MAX; HASHES],
+            a: 0,
+            b: 0,
+            count: 0,
+        }
+    }
+
+    /// The next word's hash (`word_hash`, `token_hash`); words past
+    /// `MAX_WORDS` are not fingerprinted.
+    #[inline]
+    pub fn push(&mut self, h: u64) {
+        if self.count >= MAX_WORDS {
+            return;
+        }
+        self.count += 1;
+        if self.count >= 3 {
+            let shingle = mix(self.a ^ self.b.rotate_left(21) ^ h.rotate_left(42));
             let bin = (shingle >> 58) as usize;
             let value = shingle as u32;
-            if value < bins[bin] {
-                bins[bin] = value;
+            if value < self.bins[bin] {
+                self.bins[bin] = value;
             }
         }
-        a = b;
-        b = h;
+        self.a = self.b;
+        self.b = h;
     }
-    if count < MIN_WORDS {
-        return (count, None);
-    }
-    // Densification: an empty bin takes the value of the next filled bin,
-    // mixed with the distance so that borrowed values stay distinguishable.
-    let filled = bins;
-    for i in 0..HASHES {
-        if filled[i] != u32::MAX {
-            continue;
+
+    /// The words of a piece of text (whitespace never joins two pieces' words).
+    pub fn push_text(&mut self, text: &str) {
+        if text.is_ascii() {
+            ascii_word_hashes(text.as_bytes()).for_each(|h| self.push(h));
+        } else {
+            text.split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
+                .for_each(|w| self.push(word_hash(w)));
         }
-        for d in 1..HASHES {
-            let j = (i + d) % HASHES;
-            if filled[j] != u32::MAX {
-                bins[i] = (mix(u64::from(filled[j]) ^ (d as u64).wrapping_mul(0x9E37_79B9)) as u32)
-                    .max(1);
-                break;
+    }
+
+    /// The number of words fingerprinted, and the signature (none under `MIN_WORDS` words).
+    pub fn finish(self) -> (usize, Option<Signature>) {
+        let (mut bins, count) = (self.bins, self.count);
+        if count < MIN_WORDS {
+            return (count, None);
+        }
+        // Densification: an empty bin takes the value of the next filled bin,
+        // mixed with the distance so that borrowed values stay distinguishable.
+        let filled = bins;
+        for i in 0..HASHES {
+            if filled[i] != u32::MAX {
+                continue;
+            }
+            for d in 1..HASHES {
+                let j = (i + d) % HASHES;
+                if filled[j] != u32::MAX {
+                    bins[i] = (mix(u64::from(filled[j]) ^ (d as u64).wrapping_mul(0x9E37_79B9))
+                        as u32)
+                        .max(1);
+                    break;
+                }
             }
         }
+        (count, Some(Box::new(bins)))
     }
-    (count, Some(Box::new(bins)))
 }
 
 /// The signature of already split words (tests and callers holding words).

@@ -7,6 +7,8 @@
 //! Quote markers are dropped when comparing, so a quote of a quote (`>>`)
 //! lines up with the parent's own `>` lines.
 
+use crate::parse::minhash::{Shingler, Signature, is_ascii_space, token_hash};
+
 /// The quoted part of a message, as comparable words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuotedText {
@@ -36,9 +38,15 @@ const SENT_LABELS: &[&str] = &[
 
 /// Whether the body holds quoted text at all (cheap; computed for every message).
 pub fn has_quote<S: AsRef<str>>(body: &[S]) -> bool {
-    body.iter()
-        .any(|l| l.as_ref().trim_start().starts_with('>'))
-        || outlook_block_start(body).is_some()
+    has_quote_before(body, outlook_block_start(body))
+}
+
+/// `has_quote`, Outlook's block start (`outlook_block_start`) known.
+pub fn has_quote_before<S: AsRef<str>>(body: &[S], outlook: Option<usize>) -> bool {
+    outlook.is_some()
+        || body
+            .iter()
+            .any(|l| l.as_ref().trim_start().starts_with('>'))
 }
 
 /// The quoted text of a reply, or `None` when it quotes nothing.
@@ -54,16 +62,24 @@ pub fn quoted_text<S: AsRef<str>>(body: &[S]) -> Option<QuotedText> {
 
 /// `words_hash` of the quoted text and its number of words, as `quoted_text`
 /// would give them, without building its lists (every reply's facts have them).
-pub fn quote_words_hash<S: AsRef<str>>(body: &[S]) -> Option<(u64, usize)> {
-    let (lines, _) = quoted_lines(body)?;
+pub fn quote_words_hash<S: AsRef<str>>(body: &[S], outlook: Option<usize>) -> Option<(u64, usize)> {
+    let (lines, _) = quoted_lines_before(body, outlook)?;
     Some(words_hash_and_count(&lines))
 }
 
 /// The quoted lines (one level removed) and the style of the quote.
 fn quoted_lines<S: AsRef<str>>(body: &[S]) -> Option<(Vec<&str>, &'static str)> {
+    quoted_lines_before(body, outlook_block_start(body))
+}
+
+/// `quoted_lines`, Outlook's block start known.
+fn quoted_lines_before<S: AsRef<str>>(
+    body: &[S],
+    outlook: Option<usize>,
+) -> Option<(Vec<&str>, &'static str)> {
     // Outlook puts the whole history under the block, unprefixed; '>' lines
     // inside it belong to older quoting and are part of the parent's text.
-    if let Some(start) = outlook_block_start(body) {
+    if let Some(start) = outlook {
         let block = &body[start..];
         let lines = block[skip_header_block(block)..]
             .iter()
@@ -89,7 +105,7 @@ fn is_separator(line: &str) -> bool {
 
 /// Index of the line that starts Outlook's quoted block: a separator line, or
 /// a `From:` line directly followed (within 2 lines) by a `Sent:` line.
-fn outlook_block_start<S: AsRef<str>>(body: &[S]) -> Option<usize> {
+pub fn outlook_block_start<S: AsRef<str>>(body: &[S]) -> Option<usize> {
     for (i, line) in body.iter().enumerate() {
         let line = line.as_ref();
         let t = line.trim_start();
@@ -150,27 +166,43 @@ pub fn own_lines<S: AsRef<str>>(body: &[S]) -> Vec<&str> {
 /// trailer lines ("Reviewed-by: ..."), which repeat from message to message
 /// and would make unrelated short replies look alike.
 pub fn authored_text<S: AsRef<str>>(body: &[S]) -> String {
-    let mut out = Vec::new();
-    for line in own_lines(body) {
-        if line == "-- " || line == "--" {
-            break;
-        }
-        let t = line.trim();
-        // Every marker ends with ':'; lower-case only those lines.
-        let attribution = t.ends_with(':') && {
-            let lower = t.to_lowercase();
-            ["wrote:", "a écrit :", "a écrit:", "schrieb:"]
-                .iter()
-                .any(|m| lower.ends_with(m))
-        };
-        let trailer = t
-            .split_once(':')
-            .is_some_and(|(k, _)| k.ends_with("-by") && !k.contains(' '));
-        if !attribution && !trailer {
-            out.push(line);
-        }
+    let end = authored_end(body, outlook_block_start(body));
+    body[..end]
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|l| is_authored(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where the author's own lines end: at Outlook's quoted block (`outlook`,
+/// see `outlook_block_start`) or at the first signature separator before it.
+fn authored_end<S: AsRef<str>>(body: &[S], outlook: Option<usize>) -> usize {
+    let end = outlook.unwrap_or(body.len());
+    body[..end]
+        .iter()
+        .position(|l| matches!(l.as_ref(), "-- " | "--"))
+        .unwrap_or(end)
+}
+
+/// Whether a line before `authored_end` is the author's: not quoted, not
+/// an attribution or a trailer line.
+fn is_authored(line: &str) -> bool {
+    if line.trim_start().starts_with('>') {
+        return false;
     }
-    out.join("\n")
+    let t = line.trim();
+    // Every marker ends with ':'; lower-case only those lines.
+    let attribution = t.ends_with(':') && {
+        let lower = t.to_lowercase();
+        ["wrote:", "a écrit :", "a écrit:", "schrieb:"]
+            .iter()
+            .any(|m| lower.ends_with(m))
+    };
+    let trailer = t
+        .split_once(':')
+        .is_some_and(|(k, _)| k.ends_with("-by") && !k.contains(' '));
+    !attribution && !trailer
 }
 
 /// Where a signature starts: the last `-- ` line (RFC 3676 4.3; `--` once
@@ -196,6 +228,20 @@ pub fn words_hash_and_count<S: AsRef<str>>(lines: &[S]) -> (u64, usize) {
     (hash, count)
 }
 
+/// What a message's facts keep of its body's words, from one pass over its
+/// lines: `words_hashes(lines, cut)`, and the MinHash signature of
+/// `authored_text(lines)` (`outlook` is `outlook_block_start(lines)`).
+pub fn body_words<S: AsRef<str>>(
+    lines: &[S],
+    cut: Option<usize>,
+    outlook: Option<usize>,
+) -> (u64, Option<u64>, Option<Signature>) {
+    let mut shingler = Shingler::new();
+    let authored = (&mut shingler, authored_end(lines, outlook));
+    let (all, before, _) = hash_words_and_shingles(lines, cut, Some(authored));
+    (all, before, shingler.finish().1)
+}
+
 /// `words_hash` of `lines`, and of `lines[..cut]` when `cut` is given,
 /// the words joined once for both.
 pub fn words_hashes<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u64>) {
@@ -205,6 +251,17 @@ pub fn words_hashes<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Opt
 
 /// `words_hashes`, and the number of words.
 fn hash_words<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u64>, usize) {
+    hash_words_and_shingles(lines, cut, None)
+}
+
+/// `hash_words`; with `authored`, also feeds the shingler the words of the
+/// author's lines (`is_authored` lines before the given end), splitting each
+/// such line into words once for both.
+fn hash_words_and_shingles<S: AsRef<str>>(
+    lines: &[S],
+    cut: Option<usize>,
+    mut authored: Option<(&mut Shingler, usize)>,
+) -> (u64, Option<u64>, usize) {
     use std::hash::{BuildHasher, Hasher};
     static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> =
         std::sync::OnceLock::new();
@@ -222,7 +279,18 @@ fn hash_words<S: AsRef<str>>(lines: &[S], cut: Option<usize>) -> (u64, Option<u6
             if cut == Some(n) {
                 prefix = Some(joined.len());
             }
-            count += push_words(line.as_ref(), &mut joined);
+            let line = line.as_ref();
+            count += match &mut authored {
+                Some((shingler, end)) if n < *end && is_authored(line) => {
+                    if line.is_ascii() {
+                        push_words_and_shingles(line.as_bytes(), &mut joined, shingler)
+                    } else {
+                        shingler.push_text(line);
+                        push_words(line, &mut joined)
+                    }
+                }
+                _ => push_words(line, &mut joined),
+            };
         }
         if cut.is_some_and(|c| c >= lines.len()) {
             prefix = Some(joined.len());
@@ -253,8 +321,7 @@ fn push_words(line: &str, joined: &mut Vec<u8>) -> usize {
         }
         return count;
     }
-    // The ASCII characters `char::is_whitespace` accepts: \t \n VT FF \r and space.
-    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let space = is_ascii_space;
     let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -265,6 +332,35 @@ fn push_words(line: &str, joined: &mut Vec<u8>) -> usize {
         while i < bytes.len() && !space(bytes[i]) {
             i += 1;
         }
+        while start < i && bytes[start] == b'>' {
+            start += 1;
+        }
+        if start < i {
+            joined.extend_from_slice(&bytes[start..i]);
+            joined.push(0xff);
+            count += 1;
+        }
+    }
+    count
+}
+
+/// `push_words` of an ASCII line, each word also fed to `shingler` as
+/// `Shingler::push_text` would: the line is split into words once for both.
+fn push_words_and_shingles(bytes: &[u8], joined: &mut Vec<u8>, shingler: &mut Shingler) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && is_ascii_space(bytes[i]) {
+            i += 1;
+        }
+        let token = i;
+        while i < bytes.len() && !is_ascii_space(bytes[i]) {
+            i += 1;
+        }
+        if let Some(h) = token_hash(&bytes[token..i]) {
+            shingler.push(h);
+        }
+        let mut start = token;
         while start < i && bytes[start] == b'>' {
             start += 1;
         }
@@ -342,9 +438,53 @@ mod tests {
         for body in bodies {
             let lines: Vec<&str> = body.lines().collect();
             let want = quoted_text(&lines).map(|q| (words_hash(&q.words), q.words.len()));
-            assert_eq!(quote_words_hash(&lines), want, "{body:?}");
+            let outlook = outlook_block_start(&lines);
+            assert_eq!(quote_words_hash(&lines, outlook), want, "{body:?}");
         }
-        assert!(quote_words_hash(&["> a b c"]).is_some_and(|(_, n)| n == 3));
+        assert!(quote_words_hash(&["> a b c"], None).is_some_and(|(_, n)| n == 3));
+    }
+
+    /// One pass over the lines gives what the words hashes and the MinHash
+    /// of the authored text give separately.
+    #[test]
+    fn body_words_are_the_words_hashes_and_the_authored_signature() {
+        let long: String = (0..6000)
+            .map(|i| format!("w{} ", i % 211 + i / 7))
+            .collect();
+        let prose: String = (0..80)
+            .map(|i| format!("(word{}), ", i % 13 + i / 3))
+            .collect();
+        let bodies = [
+            format!(
+                "Hello Bob,\n\n{prose}\n\nOn Monday, Bob wrote:\n> {prose}\n>> older >x\n\n-- \nAlice"
+            ),
+            format!(
+                "{prose}\nReviewed-by: A <a@x>\n\n-----Original Message-----\nFrom: Bob\nSent: Monday\n\n{prose}"
+            ),
+            format!(
+                "Bien re\u{e7}u, caf\u{e9}\u{a0}au lait.\n{prose}\nDe : Bob\nEnvoy\u{e9} : lundi\n\n{prose}"
+            ),
+            format!("{long}\n{prose}"),
+            format!("a >b >>c -- d\n\t{prose}  \x0b\x0c ,,, ... >>> \n--\n{prose}"),
+            "too short".to_string(),
+            String::new(),
+        ];
+        for body in &bodies {
+            let lines: Vec<&str> = body.lines().collect();
+            let outlook = outlook_block_start(&lines);
+            for cut in [None, signature_line(&lines), Some(1), Some(lines.len())] {
+                let (all, before) = words_hashes(&lines, cut);
+                let signature = crate::parse::minhash::text_signature(&authored_text(&lines)).1;
+                assert_eq!(
+                    body_words(&lines, cut, outlook),
+                    (all, before, signature),
+                    "{body:?} {cut:?}"
+                );
+            }
+        }
+        // The authored text of the first body has a signature; the short one has none.
+        let first: Vec<&str> = bodies[0].lines().collect();
+        assert!(body_words(&first, None, None).2.is_some());
     }
 
     #[test]
