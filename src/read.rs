@@ -29,6 +29,12 @@ const MBOX_BATCH_BYTES: usize = 16 << 20;
 /// update where the kernel allows it, never through a symlink, never blocking
 /// on a FIFO that replaced the file after the walk.
 pub fn open_evidence(path: &std::path::Path) -> std::io::Result<File> {
+    open_evidence_with_id(path).map(|(file, _)| file)
+}
+
+/// `open_evidence`, and the (device, inode) of the file opened.
+fn open_evidence_with_id(path: &std::path::Path) -> std::io::Result<(File, (u64, u64))> {
+    use std::os::unix::fs::MetadataExt;
     let flags = libc::O_NOFOLLOW | libc::O_NONBLOCK;
     let attempt = std::fs::OpenOptions::new()
         .read(true)
@@ -48,7 +54,7 @@ pub fn open_evidence(path: &std::path::Path) -> std::io::Result<File> {
             "not a regular file any more (changed since the walk)",
         ));
     }
-    Ok(file)
+    Ok((file, (meta.dev(), meta.ino())))
 }
 
 /// Reads, hashes, sniffs and parses one file. `progress` is told of every byte read.
@@ -76,8 +82,8 @@ pub fn read_file_with(
     test_hold("open", &entry.path);
     let mut out = Output::default();
     let root = Locator::root();
-    let file = match open_evidence(&entry.abs(&cfg.root)) {
-        Ok(f) => f,
+    let (file, id) = match open_evidence_with_id(&entry.abs(&cfg.root)) {
+        Ok(opened) => opened,
         Err(e) => {
             out.errors.push(ItemError::new(
                 &entry.path,
@@ -92,7 +98,7 @@ pub fn read_file_with(
     // Taken out of the thread-local rather than borrowed: rayon may run
     // another file on this thread while an mbox waits for its batch.
     with_buffer(cfg.limits.read_buffer.max(SNIFF_LEN), |buf| {
-        read_into(entry, cfg, progress, buf, file, flush)
+        read_into(entry, cfg, progress, buf, (file, id), flush)
     })
 }
 
@@ -117,7 +123,7 @@ fn read_into(
     cfg: &Config,
     progress: &(dyn Fn(u64) + Sync),
     buf: &mut [u8],
-    mut file: File,
+    (mut file, id): (File, (u64, u64)),
     flush: &mut dyn FnMut(&mut Output),
 ) -> Output {
     let mut out = Output::default();
@@ -187,7 +193,8 @@ fn read_into(
             ),
         ));
     }
-    if let Some(change) = moved_away(&file, entry, cfg) {
+    drop(file);
+    if let Some(change) = moved_away(id, entry, cfg) {
         out.errors.push(ItemError::new(&entry.path, &root, change));
     }
     sink.finish(&mut item, entry, cfg, &mut out);
@@ -196,15 +203,15 @@ fn read_into(
 }
 
 /// Whether the path no longer names the file that was read (deleted or
-/// replaced while it was read): then the hash is of a file the dump no longer holds.
-fn moved_away(file: &File, entry: &FileEntry, cfg: &Config) -> Option<String> {
+/// replaced while it was read): then the hash is of a file the dump no longer
+/// holds. `read` is the (device, inode) of the file that was read.
+fn moved_away(read: (u64, u64), entry: &FileEntry, cfg: &Config) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
-    let read = file.metadata().ok()?;
     match std::fs::symlink_metadata(entry.abs(&cfg.root)) {
         Err(e) if e.kind() == ErrorKind::NotFound => Some(
             "deleted during the scan: the hash is of the bytes read before it went away".into(),
         ),
-        Ok(now) if (now.dev(), now.ino()) != (read.dev(), read.ino()) => Some(
+        Ok(now) if (now.dev(), now.ino()) != read => Some(
             "replaced during the scan: the hash is of the file as it was opened, not of the one now at this path".into(),
         ),
         _ => None,
