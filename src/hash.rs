@@ -27,14 +27,14 @@ pub fn hash_tree(
     threads: usize,
     progress: &Progress,
 ) -> anyhow::Result<(Vec<Hashed>, Vec<ItemError>)> {
-    let walked = walk(root);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()?;
+    let walked = pool.install(|| walk(root));
     progress.start(
         walked.files.len() as u64,
         walked.files.iter().map(|f| f.size).sum(),
     );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()?;
     let mut hashed: Vec<Hashed> = pool.install(|| {
         walked
             .files

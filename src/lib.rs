@@ -65,7 +65,12 @@ use crate::report::{Report, SCHEMA_VERSION, ScanInfo, Summary, Tool};
 pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let started_at = Utc::now();
     let read_start = std::time::Instant::now();
-    let mut walk = walk::walk(&cfg.root);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.max(1))
+        .build()
+        .context("cannot start the worker threads")?;
+    let mut walk = pool.install(|| walk::walk(&cfg.root));
+    progress::timing("walk", read_start);
     let total_bytes: u64 = walk.files.iter().map(|f| f.size).sum();
     // Every scan journals: the journal is where full items wait for the
     // report while the corpus passes work on slim ones (`checkpoint::spill`).
@@ -96,10 +101,6 @@ pub fn scan(cfg: &Config, progress: &Progress) -> Result<Report> {
     let files = chunked(std::mem::take(&mut walk.files));
     let file_count: usize = files.iter().map(|(_, chunk)| chunk.len()).sum();
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.max(1))
-        .build()
-        .context("cannot start the worker threads")?;
     let on_bytes = |n: u64| progress.bytes_read(n);
     // Where slimmed items' MinHash signatures go (`Item::slim`).
     let signatures = journal.as_ref().and_then(checkpoint::Journal::signatures);

@@ -223,20 +223,27 @@ fn write_outputs(report: &Report, outputs: &Outputs) -> Result<()> {
     // The HTML page is built on a second thread while the JSON is written:
     // both only read the report, and on a large dump each takes seconds.
     std::thread::scope(|scope| {
-        let html_done = outputs
-            .html
-            .as_ref()
-            .map(|path| scope.spawn(move || write_file(path, |w| html::write_page(report, w))));
+        let html_done = outputs.html.as_ref().map(|path| {
+            scope.spawn(move || {
+                let start = std::time::Instant::now();
+                let written = write_file(path, |w| html::write_page(report, w));
+                leakprov::progress::timing("  report.html", start);
+                written
+            })
+        });
         let rest = (|| {
+            let start = std::time::Instant::now();
             if let Some(dest) = &outputs.json {
                 write_dest(dest, |w| report.write_json(w))?;
             }
+            leakprov::progress::timing("  report.json", start);
             if let Some(dest) = &outputs.jsonl {
                 write_dest(dest, |w| report.write_jsonl(w))?;
             }
             if let Some(path) = &outputs.manifest {
                 write_file(path, |w| report.write_manifest(w))?;
             }
+            leakprov::progress::timing("  findings.jsonl and manifest", start);
             Ok(())
         })();
         let html = match html_done.map(|h| h.join()) {
