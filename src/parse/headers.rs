@@ -43,9 +43,9 @@ pub fn raw_fields(message: &Message<'_>) -> Vec<RawField> {
             let exact = value.strip_suffix(b"\n").unwrap_or(value);
             let exact = exact.strip_suffix(b"\r").unwrap_or(exact);
             RawField {
-                name: String::from_utf8_lossy(name.trim_ascii()).into_owned(),
+                name: lossy(name.trim_ascii()).into_owned(),
                 value: unfold(value),
-                raw: String::from_utf8_lossy(exact).into_owned(),
+                raw: lossy(exact).into_owned(),
             }
         })
         .collect()
@@ -55,14 +55,27 @@ pub fn slice(raw: &[u8], start: usize, end: usize) -> &[u8] {
     raw.get(start..end.min(raw.len())).unwrap_or_default()
 }
 
+/// `String::from_utf8_lossy`, valid text checked by `str::from_utf8` first:
+/// it checks ASCII a word at a time, the lossy decoder a byte at a time, and
+/// nearly every header is valid.
+fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// RFC 5322 2.2.3: unfolding removes the CRLF before folding whitespace.
 fn unfold(value: &[u8]) -> String {
-    let text = String::from_utf8_lossy(value);
+    let text = lossy(value);
     let mut out = String::with_capacity(text.len());
     for line in text.split('\n') {
         out.push_str(line.strip_suffix('\r').unwrap_or(line));
     }
-    out.trim().to_string()
+    // Trimmed in place: the value nearly always starts with a space.
+    out.truncate(out.trim_end().len());
+    out.drain(..out.len() - out.trim_start().len());
+    out
 }
 
 /// Something a header field gets wrong, with the line that shows it.
@@ -203,6 +216,22 @@ mod tests {
             name: name.into(),
             value: value.into(),
             raw: format!(" {value}"),
+        }
+    }
+
+    #[test]
+    fn values_are_unfolded_and_trimmed() {
+        let cases: [(&[u8], &str); 6] = [
+            (b" Mon, 1 Jan 2017\r\n", "Mon, 1 Jan 2017"),
+            (b" a\r\n\tb\r\n c \r\n", "a\tb c"),
+            (b" a\n b\n", "a b"),
+            (b"  \r\n \r\n", ""),
+            (b"x", "x"),
+            (b" caf\xe9\xff \r\n", "caf\u{fffd}\u{fffd}"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(unfold(value), want, "{value:?}");
+            assert_eq!(lossy(value), String::from_utf8_lossy(value));
         }
     }
 
