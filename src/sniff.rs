@@ -56,7 +56,11 @@ pub fn sniff(head: &[u8]) -> ItemKind {
         }
     }
     // PDF readers accept the header anywhere in the first 1024 bytes.
-    if find(&head[..head.len().min(1024)], b"%PDF-").is_some() {
+    // A vectorised search with a finder built once: comparing every window
+    // cost about a microsecond a file, on every message.
+    static PDF: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"%PDF-"));
+    if PDF.find(&head[..head.len().min(1024)]).is_some() {
         return ItemKind::Pdf;
     }
     if head.starts_with(b"PK\x03\x04") {
@@ -182,7 +186,7 @@ fn looks_like_text(head: &[u8]) -> bool {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]

@@ -128,10 +128,13 @@ fn lines(body: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// Appends to `out`, copying each run of other bytes whole.
 fn relax_line(line: &[u8], out: &mut Vec<u8>) {
     // Most lines (prose with single spaces, base64) are relaxed already:
-    // two vectorised searches find so, and the line is copied whole.
+    // two vectorised searches find so, and the line is copied whole. The
+    // finder is built once: building it cost more than a line's search.
+    static TWO_SPACES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     if line.last() != Some(&b' ')
         && memchr::memchr(b'\t', line).is_none()
-        && memchr::memmem::find(line, b"  ").is_none()
+        && TWO_SPACES.find(line).is_none()
     {
         out.extend_from_slice(line);
         return;
