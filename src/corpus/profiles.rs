@@ -721,7 +721,7 @@ fn profile<'f>(
             count(&mut cluster.versions, v);
         }
         if let Some(at) = f.at {
-            let day = at.format("%Y-%m-%d").to_string();
+            let day = day_text(&at);
             if cluster.first.as_ref().is_none_or(|d| &day < d) {
                 cluster.first = Some(day.clone());
             }
@@ -751,6 +751,15 @@ fn profile<'f>(
     }
 }
 
+/// `at.format("%Y-%m-%d")`, without parsing the format string for every
+/// message (chrono does, and the profiles format a day per message).
+fn day_text(at: &DateTime<Utc>) -> String {
+    match at.year() {
+        year @ 0..=9999 => format!("{year:04}-{:02}-{:02}", at.month(), at.day()),
+        _ => at.format("%Y-%m-%d").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -765,6 +774,22 @@ mod tests {
         assert!(!std::ptr::eq(a.0, c.0));
         assert_ne!(a, c);
         assert_eq!(&*a, "Outlook");
+    }
+
+    #[test]
+    fn days_are_written_as_chrono_writes_them() {
+        for s in [
+            "2017-05-02T09:14:01Z",
+            "0001-01-01T00:00:00Z",
+            "0099-12-31T23:59:59Z",
+            "9999-12-31T23:59:59Z",
+        ] {
+            assert_eq!(day_text(&at(s)), at(s).format("%Y-%m-%d").to_string());
+        }
+        let far = Utc.with_ymd_and_hms(12345, 6, 7, 0, 0, 0).unwrap();
+        assert_eq!(day_text(&far), far.format("%Y-%m-%d").to_string());
+        let before = Utc.with_ymd_and_hms(-44, 3, 15, 0, 0, 0).unwrap();
+        assert_eq!(day_text(&before), before.format("%Y-%m-%d").to_string());
     }
 
     fn at(s: &str) -> DateTime<Utc> {
