@@ -129,7 +129,13 @@ pub fn body_text(message: &Message<'_>) -> String {
 /// runs of blank lines collapsed; borrowed from `text` (no copy per line).
 pub fn body_line_refs(text: &str) -> Vec<&str> {
     let mut lines: Vec<&str> = Vec::new();
-    for line in text.split('\n') {
+    // The line ends found by the memchr crate's vectorised search: `split`'s
+    // own search was a tenth of a body's word splitting.
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = &text[start..end];
+        start = end + 1;
         let line = line.trim_end();
         if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
             continue;

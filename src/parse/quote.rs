@@ -199,9 +199,8 @@ fn is_authored(line: &str) -> bool {
             .iter()
             .any(|m| lower.ends_with(m))
     };
-    let trailer = t
-        .split_once(':')
-        .is_some_and(|(k, _)| k.ends_with("-by") && !k.contains(' '));
+    let trailer = memchr::memchr(b':', t.as_bytes())
+        .is_some_and(|colon| t[..colon].ends_with("-by") && !t[..colon].contains(' '));
     !attribution && !trailer
 }
 
@@ -348,6 +347,8 @@ fn push_words(line: &str, joined: &mut Vec<u8>) -> usize {
 /// `Shingler::push_text` would: the line is split into words once for both.
 fn push_words_and_shingles(bytes: &[u8], joined: &mut Vec<u8>, shingler: &mut Shingler) -> usize {
     let mut count = 0;
+    let mut chain = shingler.chain();
+    joined.reserve(bytes.len() + 1);
     let mut i = 0;
     while i < bytes.len() {
         while i < bytes.len() && is_ascii_space(bytes[i]) {
@@ -358,7 +359,7 @@ fn push_words_and_shingles(bytes: &[u8], joined: &mut Vec<u8>, shingler: &mut Sh
             i += 1;
         }
         if let Some(h) = token_hash(&bytes[token..i]) {
-            shingler.push(h);
+            shingler.push_on(&mut chain, h);
         }
         let mut start = token;
         while start < i && bytes[start] == b'>' {
@@ -370,6 +371,7 @@ fn push_words_and_shingles(bytes: &[u8], joined: &mut Vec<u8>, shingler: &mut Sh
             count += 1;
         }
     }
+    shingler.set_chain(chain);
     count
 }
 
