@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::corpus::Corpus;
 use crate::finding::{Evidence, Finding, Severity};
 use crate::item::Item;
-use crate::parse::quote::{quoted_text, words, words_hash};
+use crate::parse::quote::{first_words_hash, quoted_text, words};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -100,20 +100,25 @@ fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding
     // The parents are read again first: a quote whose words are a parent's
     // first words (a reply trimmed after some line) cannot differ from it,
     // and then the reply need not be read again.
-    let mut read: Vec<(usize, Vec<String>, bool)> = Vec::with_capacity(parents.len());
+    // The prefix is hashed from the parent's lines; its list of words is
+    // built only for a reply that is compared (most are not).
+    let mut lines_read: Vec<(usize, Vec<String>)> = Vec::with_capacity(parents.len());
     for &p in parents {
         let Ok(parent) = corpus.body(p) else {
             continue;
         };
-        let parent_words = words(&parent);
-        if is_prefix(email.quote_words_hash, email.quote_words, &parent_words) {
+        if is_prefix(email.quote_words_hash, email.quote_words, &parent) {
             return None;
         }
-        read.push((p, parent_words, is_patch(&parent)));
+        lines_read.push((p, parent));
     }
-    if read.is_empty() {
+    if lines_read.is_empty() {
         return None;
     }
+    let read: Vec<(usize, Vec<String>, bool)> = lines_read
+        .into_iter()
+        .map(|(p, parent)| (p, words(&parent), is_patch(&parent)))
+        .collect();
     let reply = corpus.body(index).ok()?;
     let quote = quoted_text(&reply)?;
     // With several copies of the parent, the one the quote fits best counts.
@@ -176,11 +181,11 @@ fn check_reply(corpus: &Corpus<'_>, index: usize, item: &Item) -> Option<Finding
 }
 
 /// The quote (`count` words hashing to `hash`, `quote::words_hash`) is the
-/// first `count` words of `parent`: aligned word for word, it has no passage.
-fn is_prefix(hash: Option<u64>, count: u32, parent: &[String]) -> bool {
-    let count = count as usize;
+/// first `count` words of the parent's body `lines`: aligned word for word,
+/// it has no passage.
+fn is_prefix(hash: Option<u64>, count: u32, lines: &[String]) -> bool {
     match hash {
-        Some(hash) if count > 0 && count <= parent.len() => words_hash(&parent[..count]) == hash,
+        Some(hash) if count > 0 => first_words_hash(lines, count as usize) == Some(hash),
         _ => false,
     }
 }
@@ -541,14 +546,15 @@ mod tests {
 
     #[test]
     fn prefixes_need_the_count_and_the_hash() {
-        let words: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
-        let hash = words_hash(&words[..2]);
-        assert!(is_prefix(Some(hash), 2, &words));
-        assert!(!is_prefix(Some(hash), 3, &words));
+        // The parent's lines; the quote's first two words as a reply's facts hash them.
+        let lines: Vec<String> = ["a  b", "", "c"].map(String::from).to_vec();
+        let hash = crate::parse::quote::words_hash(&["a b"]);
+        assert!(is_prefix(Some(hash), 2, &lines));
+        assert!(!is_prefix(Some(hash), 3, &lines));
         // A journal from before the count (0), or a quote longer than the parent.
-        assert!(!is_prefix(Some(hash), 0, &words));
-        assert!(!is_prefix(Some(hash), 4, &words));
-        assert!(!is_prefix(None, 2, &words));
+        assert!(!is_prefix(Some(hash), 0, &lines));
+        assert!(!is_prefix(Some(hash), 4, &lines));
+        assert!(!is_prefix(None, 2, &lines));
     }
 
     const BODY: &str = "Hello Bob,\n\nThe board approved a budget of 1,2 M\u{20ac} for the Vesle connection,\nto be paid in two instalments before the end of June.\nSee https://intranet.example.fr/budget for details.\n\nAlice";

@@ -221,6 +221,31 @@ pub fn words_hash<S: AsRef<str>>(lines: &[S]) -> u64 {
     words_hashes(lines, None).0
 }
 
+/// `words_hash` of the first `count` words of `lines` (`words(lines)[..count]`),
+/// `None` when they have fewer; without building the list of words.
+pub fn first_words_hash<S: AsRef<str>>(lines: &[S], count: usize) -> Option<u64> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut joined = Vec::new();
+    let mut words = 0;
+    for line in lines {
+        words += push_words(line.as_ref(), &mut joined);
+        if words >= count {
+            break;
+        }
+    }
+    if words < count {
+        return None;
+    }
+    // Each word is followed by 0xff, a byte UTF-8 never holds.
+    let end = match count {
+        0 => 0,
+        n => memchr::memchr_iter(0xff, &joined).nth(n - 1)? + 1,
+    };
+    let mut h = words_hash_keys().build_hasher();
+    h.write(&joined[..end]);
+    Some(h.finish())
+}
+
 /// `words_hash` of `lines`, and how many words `words(lines)` has.
 pub fn words_hash_and_count<S: AsRef<str>>(lines: &[S]) -> (u64, usize) {
     let (hash, _, count) = hash_words(lines, None);
@@ -262,8 +287,6 @@ fn hash_words_and_shingles<S: AsRef<str>>(
     mut authored: Option<(&mut Shingler, usize)>,
 ) -> (u64, Option<u64>, usize) {
     use std::hash::{BuildHasher, Hasher};
-    static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> =
-        std::sync::OnceLock::new();
     thread_local! {
         static JOINED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -294,7 +317,7 @@ fn hash_words_and_shingles<S: AsRef<str>>(
         if cut.is_some_and(|c| c >= lines.len()) {
             prefix = Some(joined.len());
         }
-        let keys = KEYS.get_or_init(Default::default);
+        let keys = words_hash_keys();
         let hash = |bytes: &[u8]| {
             let mut h = keys.build_hasher();
             h.write(bytes);
@@ -341,6 +364,13 @@ fn push_words(line: &str, joined: &mut Vec<u8>) -> usize {
         }
     }
     count
+}
+
+/// The SipHash keys of every words hash this process makes, drawn at random.
+fn words_hash_keys() -> &'static std::collections::hash_map::RandomState {
+    static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    KEYS.get_or_init(Default::default)
 }
 
 /// `push_words` of an ASCII line, each word also fed to `shingler` as
@@ -444,6 +474,29 @@ mod tests {
             assert_eq!(quote_words_hash(&lines, outlook), want, "{body:?}");
         }
         assert!(quote_words_hash(&["> a b c"], None).is_some_and(|(_, n)| n == 3));
+    }
+
+    #[test]
+    fn first_words_hash_is_the_hash_of_the_first_words() {
+        let lines = [
+            "> Hello\tworld, >>quoted",
+            "",
+            "Caf\u{e9} au\u{a0}lait > ok",
+            "  last   line  ",
+        ];
+        let all = words(&lines);
+        for count in 0..=all.len() {
+            assert_eq!(
+                first_words_hash(&lines, count),
+                Some(words_hash(&all[..count])),
+                "{count}"
+            );
+        }
+        assert_eq!(first_words_hash(&lines, all.len() + 1), None);
+        assert_eq!(
+            first_words_hash::<&str>(&[], 0),
+            Some(words_hash::<&str>(&[]))
+        );
     }
 
     /// One pass over the lines gives what the words hashes and the MinHash
