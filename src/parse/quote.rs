@@ -343,17 +343,26 @@ fn push_words(line: &str, joined: &mut Vec<u8>) -> usize {
         }
         return count;
     }
-    let space = is_ascii_space;
-    let bytes = line.as_bytes();
+    push_ascii_words(line.as_bytes(), joined, |_| {})
+}
+
+/// `push_words` of an ASCII line, handing `token` each whitespace-separated
+/// token as it is found (quote markers still on): the one loop behind
+/// `push_words` and `push_words_and_shingles`.
+#[inline(always)]
+fn push_ascii_words(bytes: &[u8], joined: &mut Vec<u8>, mut token: impl FnMut(&[u8])) -> usize {
+    let mut count = 0;
+    joined.reserve(bytes.len() + 1);
     let mut i = 0;
     while i < bytes.len() {
-        while i < bytes.len() && space(bytes[i]) {
+        while i < bytes.len() && is_ascii_space(bytes[i]) {
             i += 1;
         }
         let mut start = i;
-        while i < bytes.len() && !space(bytes[i]) {
+        while i < bytes.len() && !is_ascii_space(bytes[i]) {
             i += 1;
         }
+        token(&bytes[start..i]);
         while start < i && bytes[start] == b'>' {
             start += 1;
         }
@@ -376,31 +385,12 @@ fn words_hash_keys() -> &'static std::collections::hash_map::RandomState {
 /// `push_words` of an ASCII line, each word also fed to `shingler` as
 /// `Shingler::push_text` would: the line is split into words once for both.
 fn push_words_and_shingles(bytes: &[u8], joined: &mut Vec<u8>, shingler: &mut Shingler) -> usize {
-    let mut count = 0;
     let mut chain = shingler.chain();
-    joined.reserve(bytes.len() + 1);
-    let mut i = 0;
-    while i < bytes.len() {
-        while i < bytes.len() && is_ascii_space(bytes[i]) {
-            i += 1;
-        }
-        let token = i;
-        while i < bytes.len() && !is_ascii_space(bytes[i]) {
-            i += 1;
-        }
-        if let Some(h) = token_hash(&bytes[token..i]) {
+    let count = push_ascii_words(bytes, joined, |token| {
+        if let Some(h) = token_hash(token) {
             shingler.push_on(&mut chain, h);
         }
-        let mut start = token;
-        while start < i && bytes[start] == b'>' {
-            start += 1;
-        }
-        if start < i {
-            joined.extend_from_slice(&bytes[start..i]);
-            joined.push(0xff);
-            count += 1;
-        }
-    }
+    });
     shingler.set_chain(chain);
     count
 }
