@@ -193,7 +193,8 @@ fn read_into(
             ),
         ));
     }
-    drop(file);
+    // Still open here: the inode cannot be freed and given to a file that
+    // replaced this one at its path, so equal numbers mean the same file.
     if let Some(change) = moved_away(id, entry, cfg) {
         out.errors.push(ItemError::new(&entry.path, &root, change));
     }
