@@ -182,7 +182,8 @@ fn read_into(
         }
     }
     item.size = total;
-    item.sha256 = Some(crate::digest::Digest(hasher.finalize().into()));
+    let digest = crate::digest::Digest(hasher.finalize().into());
+    item.sha256 = Some(digest);
     if total != entry.size {
         out.errors.push(ItemError::new(
             &entry.path,
@@ -198,7 +199,7 @@ fn read_into(
     if let Some(change) = moved_away(id, entry, cfg) {
         out.errors.push(ItemError::new(&entry.path, &root, change));
     }
-    sink.finish(&mut item, entry, cfg, &mut out);
+    sink.finish(&mut item, &digest, entry, cfg, &mut out);
     out.items.push(item);
     out
 }
@@ -307,7 +308,15 @@ impl Sink {
         }
     }
 
-    fn finish(self, item: &mut Item, entry: &FileEntry, cfg: &Config, out: &mut Output) {
+    /// `digest` is the SHA-256 of the whole file (`item.sha256`).
+    fn finish(
+        self,
+        item: &mut Item,
+        digest: &crate::digest::Digest,
+        entry: &FileEntry,
+        cfg: &Config,
+        out: &mut Output,
+    ) {
         match self {
             Sink::HashOnly => {}
             Sink::Message(bytes, truncated) => {
@@ -340,20 +349,15 @@ impl Sink {
                 ),
             )),
             Sink::Document(bytes, false) => {
-                item.document = match &item.sha256 {
-                    Some(digest) => document::analyse_known(
-                        &bytes,
-                        digest,
-                        item.kind,
-                        &entry.path,
-                        &item.locator,
-                        cfg,
-                        out,
-                    ),
-                    None => {
-                        document::analyse(&bytes, item.kind, &entry.path, &item.locator, cfg, out)
-                    }
-                }
+                item.document = document::analyse_known(
+                    &bytes,
+                    digest,
+                    item.kind,
+                    &entry.path,
+                    &item.locator,
+                    cfg,
+                    out,
+                )
                 .map(Box::new);
             }
         }
