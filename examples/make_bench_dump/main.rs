@@ -351,6 +351,37 @@ fn mixed(out: &mut Out, total_mb: u64) -> std::io::Result<Counts> {
     Ok(m.counts)
 }
 
+/// One mbox file of `total_mb` MB (`archive/mailbox.mbox`), its messages made as
+/// the mixed dump's mbox messages are: for a huge mbox streamed as one file.
+fn mbox(out: &mut Out, total_mb: u64) -> std::io::Result<Counts> {
+    let total = total_mb << 20;
+    let mut m = Mailer::new(0x0b0c_5eed, 20, 22)?;
+    let owner = 7;
+    let mut w = out.create("archive/mailbox.mbox")?;
+    let mut written = 0u64;
+    while written < total {
+        let (bytes, t) = m.next(owner, 2600, 15600);
+        let sep = format!(
+            "From {} {}\n",
+            m.people[owner as usize].address,
+            mail::asctime(t + 30)
+        );
+        if let Some(w) = w.as_mut() {
+            w.write_all(sep.as_bytes())?;
+            w.write_all(&bytes)?;
+            w.write_all(b"\n")?;
+        }
+        written += (sep.len() + bytes.len() + 1) as u64;
+        m.counts.mbox_messages += 1;
+    }
+    if let Some(w) = w {
+        w.into_inner().map_err(|e| e.into_error())?.sync_all().ok();
+    }
+    out.bytes += written;
+    m.counts.mbox_files += 1;
+    Ok(m.counts)
+}
+
 fn small(out: &mut Out, total_mb: u64) -> std::io::Result<Counts> {
     let count = total_mb * 1024 * 10 / 47;
     let mut m = Mailer::new(0x5a11_f11e, 10, 3)?;
@@ -402,7 +433,7 @@ fn rng_len(i: u64) -> usize {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: make_bench_dump OUT SIZE [--mode mixed|small|files] [--dry-run]\n  mixed, small: SIZE in MB; files: SIZE = number of files"
+        "usage: make_bench_dump OUT SIZE [--mode mixed|small|mbox|files] [--dry-run]\n  mixed, small, mbox: SIZE in MB; files: SIZE = number of files"
     );
     std::process::exit(2);
 }
@@ -440,6 +471,7 @@ fn main() -> std::io::Result<()> {
     let c = match mode.as_str() {
         "mixed" => mixed(&mut out, size)?,
         "small" => small(&mut out, size)?,
+        "mbox" => mbox(&mut out, size)?,
         "files" => files(&mut out, size)?,
         _ => usage(),
     };
