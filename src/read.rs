@@ -128,8 +128,6 @@ fn read_into(
 ) -> Output {
     let mut out = Output::default();
     let root = Locator::root();
-    let mut hasher = Sha256::new();
-    let mut total: u64 = 0;
     // Fill the head so that sniffing sees SNIFF_LEN bytes when the file has them.
     let mut head_len = 0;
     while head_len < SNIFF_LEN {
@@ -159,27 +157,41 @@ fn read_into(
         kind if document::is_analysed(kind) => Sink::Document(Vec::new(), false),
         _ => Sink::HashOnly,
     };
-    let mut chunk_len = head_len;
-    loop {
-        if chunk_len > 0 {
-            let chunk = &buf[..chunk_len];
-            hasher.update(chunk);
-            total += chunk_len as u64;
-            progress(chunk_len as u64);
-            sink.feed(chunk, entry, cfg, &mut out, flush);
-        }
-        match read_some(&mut file, buf) {
-            Ok(0) => break,
-            Ok(n) => chunk_len = n,
-            Err(e) => {
-                out.errors.push(ItemError::new(
-                    &entry.path,
-                    &root,
-                    format!("read failed after {total} bytes: {e}; hash and parse incomplete"),
-                ));
-                return out;
+    let mut stream = Stream {
+        file: &mut file,
+        buf,
+        pending: head_len,
+        hasher: Sha256::new(),
+        total: 0,
+        progress,
+    };
+    let streamed = match &mut sink {
+        Sink::Mbox(splitter, batch, batch_bytes) => read_mbox(
+            &mut stream,
+            splitter,
+            batch,
+            batch_bytes,
+            entry,
+            cfg,
+            &mut out,
+            flush,
+        ),
+        sink => loop {
+            match stream.next() {
+                Ok([]) => break Ok(()),
+                Ok(chunk) => sink.feed(chunk, cfg),
+                Err(e) => break Err(e),
             }
-        }
+        },
+    };
+    let Stream { hasher, total, .. } = stream;
+    if let Err(e) = streamed {
+        out.errors.push(ItemError::new(
+            &entry.path,
+            &root,
+            format!("read failed after {total} bytes: {e}; hash and parse incomplete"),
+        ));
+        return out;
     }
     item.size = total;
     let digest = crate::digest::Digest(hasher.finalize().into());
@@ -253,6 +265,92 @@ fn read_some(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     }
 }
 
+/// A file's bytes, from the head already read on, each chunk hashed and
+/// counted as it is handed out.
+struct Stream<'a> {
+    file: &'a mut File,
+    buf: &'a mut [u8],
+    /// Bytes at the start of `buf` not handed out yet (the head).
+    pending: usize,
+    hasher: Sha256,
+    total: u64,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Stream<'_> {
+    /// The next chunk of the file; empty at its end.
+    fn next(&mut self) -> std::io::Result<&[u8]> {
+        let n = match std::mem::take(&mut self.pending) {
+            0 => read_some(self.file, self.buf)?,
+            head => head,
+        };
+        let chunk = &self.buf[..n];
+        self.hasher.update(chunk);
+        self.total += n as u64;
+        if n > 0 {
+            (self.progress)(n as u64);
+        }
+        Ok(chunk)
+    }
+}
+
+/// Streams an mbox through the splitter in batches of messages. A full
+/// batch is parsed on the pool while this thread reads and splits the next
+/// one, so one huge mbox keeps every core busy; then it is handed to
+/// `flush` (checks and journal, themselves spread over the pool). Returns
+/// with the last, partial batch in `batch` for `Sink::finish`.
+#[allow(clippy::too_many_arguments)]
+fn read_mbox(
+    stream: &mut Stream,
+    splitter: &mut MboxSplitter,
+    batch: &mut Vec<MboxMessage>,
+    batch_bytes: &mut usize,
+    entry: &FileEntry,
+    cfg: &Config,
+    out: &mut Output,
+    flush: &mut dyn FnMut(&mut Output),
+) -> std::io::Result<()> {
+    let mut ended = fill_batch(stream, splitter, batch, batch_bytes)?;
+    while !ended {
+        let full = std::mem::take(batch);
+        *batch_bytes = 0;
+        let (parsed, next) = rayon::join(
+            || parse_batch_parts(full, entry, cfg),
+            || fill_batch(stream, splitter, batch, batch_bytes),
+        );
+        for mut part in parsed {
+            out.items.append(&mut part.items);
+            out.errors.append(&mut part.errors);
+        }
+        flush(out);
+        ended = next?;
+    }
+    Ok(())
+}
+
+/// Reads and splits until `batch` holds a batch's worth of messages
+/// (`Ok(false)`) or the file ends (`Ok(true)`).
+fn fill_batch(
+    stream: &mut Stream,
+    splitter: &mut MboxSplitter,
+    batch: &mut Vec<MboxMessage>,
+    batch_bytes: &mut usize,
+) -> std::io::Result<bool> {
+    loop {
+        let chunk = stream.next()?;
+        if chunk.is_empty() {
+            return Ok(true);
+        }
+        splitter.feed(chunk, &mut |m| {
+            *batch_bytes += m.bytes.len();
+            batch.push(m);
+        });
+        if *batch_bytes >= mbox_batch_bytes() {
+            return Ok(false);
+        }
+    }
+}
+
 /// Where the bytes of a file go besides the hasher.
 enum Sink {
     HashOnly,
@@ -266,16 +364,10 @@ enum Sink {
 }
 
 impl Sink {
-    fn feed(
-        &mut self,
-        chunk: &[u8],
-        entry: &FileEntry,
-        cfg: &Config,
-        out: &mut Output,
-        flush: &mut dyn FnMut(&mut Output),
-    ) {
+    /// Keeps what a message or document needs of `chunk` (an mbox is fed by `read_mbox`).
+    fn feed(&mut self, chunk: &[u8], cfg: &Config) {
         match self {
-            Sink::HashOnly => {}
+            Sink::HashOnly | Sink::Mbox(..) => {}
             Sink::Message(bytes, truncated) => {
                 let room = cfg.limits.max_message_bytes.saturating_sub(bytes.len());
                 if chunk.len() > room {
@@ -292,17 +384,6 @@ impl Sink {
                     *bytes = Vec::new();
                 } else {
                     bytes.extend_from_slice(chunk);
-                }
-            }
-            Sink::Mbox(splitter, batch, batch_bytes) => {
-                splitter.feed(chunk, &mut |m| {
-                    *batch_bytes += m.bytes.len();
-                    batch.push(m);
-                });
-                if *batch_bytes >= mbox_batch_bytes() {
-                    parse_batch(std::mem::take(batch), entry, cfg, out);
-                    *batch_bytes = 0;
-                    flush(out);
                 }
             }
         }
@@ -405,7 +486,15 @@ fn parse_message(
 
 /// Parses a batch of mbox messages in parallel; results keep mbox order.
 fn parse_batch(batch: Vec<MboxMessage>, entry: &FileEntry, cfg: &Config, out: &mut Output) {
-    let parsed: Vec<Output> = batch
+    for mut part in parse_batch_parts(batch, entry, cfg) {
+        out.items.append(&mut part.items);
+        out.errors.append(&mut part.errors);
+    }
+}
+
+/// Each message's output, in mbox order, parsed on the pool.
+fn parse_batch_parts(batch: Vec<MboxMessage>, entry: &FileEntry, cfg: &Config) -> Vec<Output> {
+    batch
         .into_par_iter()
         .map(|m| {
             let mut local = Output::default();
@@ -413,7 +502,7 @@ fn parse_batch(batch: Vec<MboxMessage>, entry: &FileEntry, cfg: &Config, out: &m
             let mut item = Item::new(entry.path.clone(), locator.clone(), ItemKind::Email);
             item.size = m.size;
             item.offset = Some(m.offset);
-            item.sha256 = Some(crate::digest::Digest(m.sha256));
+            item.sha256 = Some(crate::digest::Digest(m.sha256()));
             item.email = parse_message(
                 &m.bytes,
                 m.truncated,
@@ -426,11 +515,7 @@ fn parse_batch(batch: Vec<MboxMessage>, entry: &FileEntry, cfg: &Config, out: &m
             local.items.push(item);
             local
         })
-        .collect();
-    for mut part in parsed {
-        out.items.append(&mut part.items);
-        out.errors.append(&mut part.errors);
-    }
+        .collect()
 }
 
 /// `MBOX_BATCH_BYTES`; in debug builds `LEAKPROV_TEST_MBOX_BATCH=N` makes

@@ -151,7 +151,10 @@ fn same_split(data: &[u8], chunks: &[usize]) {
         let split = mbox(data, chunk);
         assert_eq!(split.len(), whole.len(), "chunks of {chunk}");
         for (a, b) in whole.iter().zip(&split) {
-            assert_eq!((a.offset, a.size, a.sha256), (b.offset, b.size, b.sha256));
+            assert_eq!(
+                (a.offset, a.size, a.sha256()),
+                (b.offset, b.size, b.sha256())
+            );
             assert_eq!(a.bytes, b.bytes, "chunks of {chunk}");
         }
     }

@@ -108,7 +108,7 @@ fn fields(m: &MboxMessage) -> Fields<'_> {
         &m.separator,
         &m.bytes,
         m.size,
-        m.sha256,
+        m.sha256(),
         m.truncated,
     )
 }

@@ -51,7 +51,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
                 &a.separator,
                 &a.bytes,
                 a.size,
-                a.sha256,
+                a.sha256(),
                 a.truncated
             ),
             (
@@ -60,7 +60,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
                 &b.separator,
                 &b.bytes,
                 b.size,
-                b.sha256,
+                b.sha256(),
                 b.truncated
             ),
             "message depends on chunking"

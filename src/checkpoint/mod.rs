@@ -154,6 +154,8 @@ struct EntryRef<'a> {
 /// (`spill::Recorded`): the report writers read those bytes back.
 struct ItemsAt<'a> {
     items: &'a [Item],
+    /// The items' JSON, when serialised beforehand on every core (`record_line`).
+    texts: Option<&'a [Box<serde_json::value::RawValue>]>,
     /// How many bytes of the line are written (`Tally`).
     written: &'a std::cell::Cell<usize>,
     spans: &'a std::cell::RefCell<Vec<(usize, usize)>>,
@@ -166,7 +168,10 @@ impl Serialize for ItemsAt<'_> {
         for (i, item) in self.items.iter().enumerate() {
             // The compact printer writes a comma before every item but the first.
             let start = self.written.get() + usize::from(i > 0);
-            seq.serialize_element(item)?;
+            match self.texts.and_then(|t| t.get(i)) {
+                Some(text) => seq.serialize_element(text)?,
+                None => seq.serialize_element(item)?,
+            }
             self.spans.borrow_mut().push((start, self.written.get()));
         }
         seq.end()
@@ -494,6 +499,20 @@ impl Journal {
         parts: u32,
     ) -> Option<spill::Recorded> {
         let (out, findings) = output;
+        // Many items (a batch of an mbox) are serialised on every core first:
+        // the thread that reads the mbox would otherwise do it alone. The text
+        // is the same as written in place.
+        let texts: Option<Vec<_>> = (out.items.len() >= crate::PARALLEL_ITEMS)
+            .then(|| {
+                use rayon::prelude::*;
+                out.items
+                    .par_iter()
+                    .with_min_len(crate::PARALLEL_ITEMS / 4)
+                    .map(|item| fields::in_journal(|| serde_json::value::to_raw_value(item)))
+                    .collect::<Result<_, _>>()
+                    .ok()
+            })
+            .flatten();
         let written = std::cell::Cell::new(0);
         let spans = std::cell::RefCell::new(Vec::with_capacity(out.items.len()));
         let entry = EntryRef {
@@ -506,6 +525,7 @@ impl Journal {
             parts,
             items: ItemsAt {
                 items: &out.items,
+                texts: texts.as_deref(),
                 written: &written,
                 spans: &spans,
             },

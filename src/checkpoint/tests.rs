@@ -489,3 +489,50 @@ fn a_journal_of_an_earlier_format_is_refused() {
     let err = Journal::open(&resume, &cfg).err().unwrap().to_string();
     assert!(err.contains("journal format 2"), "{err}");
 }
+
+/// A batch of many items is serialised on the pool before its line is
+/// written: the line and the recorded item spans are those of serialising
+/// each item in place.
+#[test]
+fn items_serialised_on_the_pool_are_the_text_serialised_in_place() {
+    let dump = tempfile::tempdir().unwrap();
+    let cfg = config(dump.path());
+    let (_, (out, _)) = worker_output(dump.path(), &cfg);
+    let items: Vec<Item> = (0..crate::PARALLEL_ITEMS)
+        .flat_map(|_| out.items.iter().cloned())
+        .collect();
+    let line = |texts: Option<&[Box<serde_json::value::RawValue>]>| {
+        let written = std::cell::Cell::new(0);
+        let spans = std::cell::RefCell::new(Vec::new());
+        let at = ItemsAt {
+            items: &items,
+            texts,
+            written: &written,
+            spans: &spans,
+        };
+        let mut line = Vec::new();
+        fields::in_journal(|| {
+            let tally = Tally {
+                line: &mut line,
+                written: &written,
+            };
+            serde_json::to_writer(tally, &at)
+        })
+        .unwrap();
+        (line, spans.into_inner())
+    };
+    let texts: Vec<_> = items
+        .iter()
+        .map(|item| fields::in_journal(|| serde_json::value::to_raw_value(item)).unwrap())
+        .collect();
+    let (in_place, in_place_spans) = line(None);
+    let (pooled, pooled_spans) = line(Some(&texts));
+    assert_eq!(
+        String::from_utf8(pooled).unwrap(),
+        String::from_utf8(in_place).unwrap()
+    );
+    assert_eq!(pooled_spans, in_place_spans);
+    assert_eq!(in_place_spans.len(), items.len());
+    // The journal-only facts are in the pooled text too.
+    assert!(texts[0].get().contains("\"~"));
+}

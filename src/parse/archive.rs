@@ -347,7 +347,7 @@ fn mbox_messages(bytes: &[u8], path: &str, locator: &Locator, cfg: &Config, out:
         let mut item = Item::new(path.to_string(), child.clone(), ItemKind::Email);
         item.size = m.size;
         item.offset = Some(m.offset);
-        item.sha256 = Some(crate::digest::Digest(m.sha256));
+        item.sha256 = Some(crate::digest::Digest(m.sha256()));
         let at = At {
             path,
             locator: &child,

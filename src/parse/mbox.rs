@@ -3,9 +3,9 @@
 //! Handles mboxrd and mboxo (RFC 4155): a message starts at a `From ` line
 //! that follows an empty line (or starts the file); the empty line before a
 //! separator belongs to the format, not to the message; body lines that read
-//! `>From `, `>>From `... lose one `>` (mboxrd quoting). Each message is
-//! hashed as it is reassembled, so its SHA-256 equals that of the same
-//! message stored as a standalone .eml.
+//! `>From `, `>>From `... lose one `>` (mboxrd quoting). A message's SHA-256
+//! is that of its unquoted bytes, so it equals that of the same message
+//! stored as a standalone .eml.
 
 use sha2::{Digest, Sha256};
 
@@ -27,7 +27,10 @@ pub struct MboxMessage {
     pub bytes: Vec<u8>,
     /// Full size of the unquoted message, even when `bytes` was capped.
     pub size: u64,
-    pub sha256: [u8; 32],
+    /// The SHA-256 of a capped message, hashed while it streamed past; `None`
+    /// when `bytes` is the whole message (`sha256` hashes it then, on the
+    /// thread that parses it, not on the one that splits the file).
+    hashed: Option<[u8; 32]>,
     /// `bytes` holds only the first `cap` bytes of the message.
     pub truncated: bool,
 }
@@ -38,8 +41,17 @@ struct Current {
     separator: String,
     bytes: Vec<u8>,
     size: u64,
-    hasher: Sha256,
+    /// Started when the message outgrows the cap, with the bytes kept so far.
+    hasher: Option<Sha256>,
     truncated: bool,
+}
+
+impl MboxMessage {
+    /// The SHA-256 of the whole unquoted message.
+    pub fn sha256(&self) -> [u8; 32] {
+        self.hashed
+            .unwrap_or_else(|| Sha256::digest(&self.bytes).into())
+    }
 }
 
 /// Streaming splitter: `feed` chunks in file order, then `finish`.
@@ -185,7 +197,7 @@ impl MboxSplitter {
                 separator: String::from_utf8_lossy(content).into_owned(),
                 bytes: Vec::new(),
                 size: 0,
-                hasher: Sha256::new(),
+                hasher: None,
                 truncated: false,
             });
             return;
@@ -216,11 +228,15 @@ impl MboxSplitter {
             // none; if a caller feeds some anyway they are ignored.
             return;
         };
-        current.hasher.update(bytes);
         current.size += bytes.len() as u64;
         let room = self.cap.saturating_sub(current.bytes.len());
-        if bytes.len() > room {
+        if bytes.len() > room && !current.truncated {
+            // From here on not every byte is kept: hash what was, and the rest as it comes.
             current.truncated = true;
+            current.hasher = Some(Sha256::new_with_prefix(&current.bytes));
+        }
+        if let Some(hasher) = current.hasher.as_mut() {
+            hasher.update(bytes);
         }
         current
             .bytes
@@ -235,7 +251,7 @@ fn seal(current: Current) -> MboxMessage {
         separator: current.separator,
         bytes: current.bytes,
         size: current.size,
-        sha256: current.hasher.finalize().into(),
+        hashed: current.hasher.map(|h| h.finalize().into()),
         truncated: current.truncated,
     }
 }
@@ -322,7 +338,7 @@ mod tests {
         );
         assert_eq!(msgs[1].offset, 125);
         assert_eq!(
-            msgs[1].sha256,
+            msgs[1].sha256(),
             <[u8; 32]>::from(Sha256::digest(&msgs[1].bytes))
         );
     }
@@ -354,8 +370,33 @@ mod tests {
         assert!(msgs[0].truncated);
         assert_eq!(msgs[0].bytes.len(), 10);
         let full = split(MBOX, 4, 1 << 20);
-        assert_eq!(msgs[0].sha256, full[0].sha256);
+        assert_eq!(msgs[0].sha256(), full[0].sha256());
         assert_eq!(msgs[0].size, full[0].bytes.len() as u64);
+    }
+
+    /// A capped message is hashed while it streams, a whole one when asked:
+    /// at every cap (mid-line, on a line end, exactly the message, above it)
+    /// and every chunking, the hash is that of the whole unquoted message.
+    #[test]
+    fn the_hash_is_of_the_whole_message_at_every_cap() {
+        let full = split(MBOX, 1 << 20, 1 << 20);
+        let digests: Vec<[u8; 32]> = full
+            .iter()
+            .map(|m| Sha256::digest(&m.bytes).into())
+            .collect();
+        let longest = full.iter().map(|m| m.bytes.len()).max().unwrap();
+        for cap in 0..=longest + 1 {
+            for chunk in [1, 3, 50, 1 << 20] {
+                let msgs = split(MBOX, chunk, cap);
+                assert_eq!(msgs.len(), full.len());
+                for (m, (whole, digest)) in msgs.iter().zip(full.iter().zip(&digests)) {
+                    assert_eq!(m.sha256(), *digest, "cap {cap}, chunk {chunk}");
+                    assert_eq!(m.truncated, whole.bytes.len() > cap);
+                    assert_eq!(m.bytes, whole.bytes[..whole.bytes.len().min(cap)]);
+                    assert_eq!(m.hashed.is_some(), m.truncated);
+                }
+            }
+        }
     }
 
     #[test]
