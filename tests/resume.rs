@@ -457,6 +457,33 @@ fn an_mbox_journaled_in_parts_reports_and_resumes_the_same() {
         .filter(|l| l.contains("big.mbox") && l.contains("\"part\":true"))
         .count();
     assert!(parts >= 2, "{parts} parts");
+    // One thread: each batch is parsed, then the next read, in turn (the
+    // pipelined read falls back to that order); the same report and the same
+    // part lines.
+    let single = tempfile::tempdir().unwrap();
+    let output = leakprov()
+        .arg("scan")
+        .arg(dump.path())
+        .arg("--out")
+        .arg(single.path())
+        .args(["-j", "1"])
+        .env(small.0, small.1)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        report_text(single.path()).replace("\"threads\": 1,", "\"threads\": 2,"),
+        report_text(whole.path())
+    );
+    let part_lines = |journal: &str| -> Vec<String> {
+        journal
+            .lines()
+            .filter(|l| l.contains("big.mbox") && l.contains("\"part\":true"))
+            .map(|l| l.replace(|c: char| c.is_ascii_digit(), ""))
+            .collect()
+    };
+    let single_journal = fs::read_to_string(single.path().join(JOURNAL)).unwrap();
+    assert_eq!(part_lines(&single_journal), part_lines(&journal));
 
     // Everything unchanged: the mbox comes from its parts, not read again.
     let no_reading = ("LEAKPROV_TEST_PANIC_ON", "big.mbox");
