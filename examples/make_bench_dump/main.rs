@@ -252,28 +252,8 @@ fn mixed(out: &mut Out, total_mb: u64) -> std::io::Result<Counts> {
     let boxes = (budget / (100 << 20)).clamp(2, 9);
     for b in 0..boxes {
         let owner = b * 7 % OWNERS;
-        let mut w = out.create(&format!("archives/user{owner:03}-{}.mbox", 2016 + b))?;
-        let mut written = 0u64;
-        while written < budget / boxes {
-            let (bytes, t) = m.next(owner, 2600, 15600);
-            let sep = format!(
-                "From {} {}\n",
-                m.people[(owner % OWNERS) as usize].address,
-                mail::asctime(t + 30)
-            );
-            if let Some(w) = w.as_mut() {
-                w.write_all(sep.as_bytes())?;
-                w.write_all(&bytes)?;
-                w.write_all(b"\n")?;
-            }
-            written += (sep.len() + bytes.len() + 1) as u64;
-            m.counts.mbox_messages += 1;
-        }
-        if let Some(w) = w {
-            w.into_inner().map_err(|e| e.into_error())?.sync_all().ok();
-        }
-        out.bytes += written;
-        m.counts.mbox_files += 1;
+        let rel = format!("archives/user{owner:03}-{}.mbox", 2016 + b);
+        write_mbox(out, &mut m, &rel, owner, budget / boxes)?;
     }
 
     // Office files: docx (with a picture), xlsx, PDF.
@@ -354,16 +334,27 @@ fn mixed(out: &mut Out, total_mb: u64) -> std::io::Result<Counts> {
 /// One mbox file of `total_mb` MB (`archive/mailbox.mbox`), its messages made as
 /// the mixed dump's mbox messages are: for a huge mbox streamed as one file.
 fn mbox(out: &mut Out, total_mb: u64) -> std::io::Result<Counts> {
-    let total = total_mb << 20;
     let mut m = Mailer::new(0x0b0c_5eed, 20, 22)?;
-    let owner = 7;
-    let mut w = out.create("archive/mailbox.mbox")?;
+    write_mbox(out, &mut m, "archive/mailbox.mbox", 7, total_mb << 20)?;
+    Ok(m.counts)
+}
+
+/// An mbox file at `rel` of about `budget` bytes of `owner`'s messages
+/// (2.6 to 15.6 KB, larger with an attachment).
+fn write_mbox(
+    out: &mut Out,
+    m: &mut Mailer,
+    rel: &str,
+    owner: u64,
+    budget: u64,
+) -> std::io::Result<()> {
+    let mut w = out.create(rel)?;
     let mut written = 0u64;
-    while written < total {
+    while written < budget {
         let (bytes, t) = m.next(owner, 2600, 15600);
         let sep = format!(
             "From {} {}\n",
-            m.people[owner as usize].address,
+            m.people[(owner % OWNERS) as usize].address,
             mail::asctime(t + 30)
         );
         if let Some(w) = w.as_mut() {
@@ -379,7 +370,7 @@ fn mbox(out: &mut Out, total_mb: u64) -> std::io::Result<Counts> {
     }
     out.bytes += written;
     m.counts.mbox_files += 1;
-    Ok(m.counts)
+    Ok(())
 }
 
 fn small(out: &mut Out, total_mb: u64) -> std::io::Result<Counts> {
