@@ -318,10 +318,7 @@ fn read_mbox(
             || parse_batch_parts(full, entry, cfg),
             || fill_batch(stream, splitter, batch, batch_bytes),
         );
-        for mut part in parsed {
-            out.items.append(&mut part.items);
-            out.errors.append(&mut part.errors);
-        }
+        append_parts(out, parsed);
         flush(out);
         ended = next?;
     }
@@ -486,7 +483,12 @@ fn parse_message(
 
 /// Parses a batch of mbox messages in parallel; results keep mbox order.
 fn parse_batch(batch: Vec<MboxMessage>, entry: &FileEntry, cfg: &Config, out: &mut Output) {
-    for mut part in parse_batch_parts(batch, entry, cfg) {
+    append_parts(out, parse_batch_parts(batch, entry, cfg));
+}
+
+/// Appends each message's items and errors to `out`, in order.
+fn append_parts(out: &mut Output, parts: Vec<Output>) {
+    for mut part in parts {
         out.items.append(&mut part.items);
         out.errors.append(&mut part.errors);
     }
