@@ -351,6 +351,14 @@ impl Gathered {
     fn add(&mut self, output: Option<checkpoint::FileOutput>) {
         match output {
             Some((mut out, mut findings)) => {
+                // A huge mbox's items would be copied whole into a grown
+                // list, both held at once: when they do not fit, the longer
+                // list is kept and the shorter appended (items are sorted by
+                // their unique key afterwards, so the order does not matter).
+                let spare = self.items.capacity() - self.items.len();
+                if out.items.len() > spare && out.items.len() > self.items.len() {
+                    std::mem::swap(&mut self.items, &mut out.items);
+                }
                 self.items.append(&mut out.items);
                 self.errors.append(&mut out.errors);
                 self.findings.append(&mut findings);
@@ -500,6 +508,44 @@ mod tests {
             pooled.iter().map(key).collect::<Vec<_>>(),
             one_by_one.iter().map(key).collect::<Vec<_>>()
         );
+    }
+
+    /// A file with more items than the gathered list has room for (a huge
+    /// mbox) is not copied: its list is kept and the others are appended.
+    #[test]
+    fn a_huge_files_items_are_kept_in_place_when_gathered() {
+        let output = |n: usize, name: &str| {
+            let mut out = parse::Output::default();
+            for i in 0..n {
+                out.items.push(item::Item::new(
+                    format!("{name}{i}"),
+                    item::Locator::root(),
+                    ItemKind::Text,
+                ));
+            }
+            Some((out, Vec::new()))
+        };
+        let mut gathered = Gathered::default();
+        gathered.items.reserve_exact(4);
+        gathered.add(output(3, "small"));
+        let huge = output(1000, "huge");
+        let buffer = huge.as_ref().unwrap().0.items.as_ptr();
+        gathered.add(huge);
+        assert_eq!(gathered.items.as_ptr(), buffer, "the huge list was copied");
+        gathered.add(output(2, "late"));
+        assert_eq!(gathered.items.len(), 1005);
+        assert_eq!(gathered.files, 3);
+        let mut names: Vec<&str> = gathered.items.iter().map(|i| &*i.path).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 1005);
+        // Files that fit in the room reserved are appended, never swapped in.
+        let mut roomy = Gathered::default();
+        roomy.items.reserve_exact(100);
+        let reserved = roomy.items.as_ptr();
+        roomy.add(output(1, "a"));
+        roomy.add(output(50, "b"));
+        assert_eq!(roomy.items.as_ptr(), reserved);
     }
 
     #[test]
