@@ -41,9 +41,9 @@ struct Current {
     separator: String,
     bytes: Vec<u8>,
     size: u64,
-    /// Started when the message outgrows the cap, with the bytes kept so far.
+    /// Started when the message outgrows the cap (it is truncated from
+    /// then on), with the bytes kept so far.
     hasher: Option<Sha256>,
-    truncated: bool,
 }
 
 impl MboxMessage {
@@ -198,7 +198,6 @@ impl MboxSplitter {
                 bytes: Vec::new(),
                 size: 0,
                 hasher: None,
-                truncated: false,
             });
             return;
         }
@@ -230,9 +229,8 @@ impl MboxSplitter {
         };
         current.size += bytes.len() as u64;
         let room = self.cap.saturating_sub(current.bytes.len());
-        if bytes.len() > room && !current.truncated {
+        if bytes.len() > room && current.hasher.is_none() {
             // From here on not every byte is kept: hash what was, and the rest as it comes.
-            current.truncated = true;
             current.hasher = Some(Sha256::new_with_prefix(&current.bytes));
         }
         if let Some(hasher) = current.hasher.as_mut() {
@@ -251,8 +249,8 @@ fn seal(current: Current) -> MboxMessage {
         separator: current.separator,
         bytes: current.bytes,
         size: current.size,
+        truncated: current.hasher.is_some(),
         hashed: current.hasher.map(|h| h.finalize().into()),
-        truncated: current.truncated,
     }
 }
 
